@@ -1,0 +1,240 @@
+"""The admission chain every write passes: decode checks, defaulting, mutating plugins,
+validation — in the apiserver's order.
+
+* **Strict field validation** (the ``fieldValidation=Strict`` that kubectl sends) checks the
+  object against the official schema first; controllers write typed objects and skip it.
+* **Defaulting** (:mod:`k9play.api.defaults`).
+* **Mutating plugins** on pod creation: ServiceAccount, Priority, DefaultTolerationSeconds;
+  initial status; ClusterIP/NodePort allocation for Services.
+* **Validation** (:mod:`k9play.api.validation`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Any
+
+from k9play.api import defaults, errors, schema, validation
+from k9play.api.meta import random_suffix
+from k9play.api.quantity import parse_quantity
+
+if TYPE_CHECKING:
+    from k9play.api.resources import ResourceType
+    from k9play.api.store import ObjectStore
+
+Obj = dict[str, Any]
+
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
+NODE_PORT_RANGE = range(30000, 32768)
+SA_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+class Admission:
+    """Runs on every create and main-resource update."""
+
+    def admit(self, op: str, rt: ResourceType, obj: Obj, old: Obj | None, store: ObjectStore,
+              field_validation: str = "Ignore") -> None:
+        kind = rt.kind
+        if field_validation == "Strict":
+            causes = schema.validate(obj)
+            if causes:
+                raise _decode_error(rt, causes)
+        try:
+            defaults.apply_defaults(kind, obj)
+            if op == "CREATE":
+                self._mutate_on_create(kind, obj, store)
+            elif old is not None and kind == "Service":
+                _keep_allocations(obj, old)
+        except (AttributeError, TypeError, ValueError) as e:
+            raise errors.bad_request(f"{kind} in version \"{rt.version}\" cannot be handled as a {kind}: {e}") from None
+        causes = validation.validate(kind, obj, old)
+        if causes:
+            raise errors.invalid(kind, obj.get("metadata", {}).get("name", ""), causes)
+
+    # ----------------------------------------------------------- mutations
+    def _mutate_on_create(self, kind: str, obj: Obj, store: ObjectStore) -> None:
+        if kind == "Pod":
+            _admit_pod(obj, store)
+        elif kind == "Namespace":
+            obj["status"] = {"phase": "Active"}
+        elif kind == "Service":
+            _allocate_service(obj, store)
+        elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
+            obj["status"] = {"phase": "Pending"}
+        from k9play.api.store import STATUS_KINDS, STATUS_ON_CREATE
+
+        if kind in STATUS_KINDS and kind not in STATUS_ON_CREATE:
+            obj.setdefault("status", {})
+
+
+def _decode_error(rt: ResourceType, causes: list[errors.Cause]) -> errors.ApiError:
+    unknown = [c for c in causes if c.message.startswith("unknown field")]
+    if unknown:
+        detail = "strict decoding error: " + ", ".join(c.message for c in unknown)
+    else:
+        detail = causes[0].message
+    return errors.bad_request(f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: {detail}',
+                              causes)
+
+
+# --------------------------------------------------------------------- pods
+def qos_class(spec: Obj) -> str:
+    """The pod's QoS class from its containers' requests and limits."""
+    containers = list(spec.get("containers") or []) + list(spec.get("initContainers") or [])
+    requests: dict[str, Any] = {}
+    limits: dict[str, Any] = {}
+    any_set = False
+    guaranteed = True
+    for c in containers:
+        res = c.get("resources") or {}
+        req = {k: v for k, v in (res.get("requests") or {}).items() if k in ("cpu", "memory")}
+        lim = {k: v for k, v in (res.get("limits") or {}).items() if k in ("cpu", "memory")}
+        if any(parse_quantity(v) != 0 for v in list(req.values()) + list(lim.values())):
+            any_set = True
+        if set(lim) != {"cpu", "memory"}:
+            guaranteed = False
+        for k, v in req.items():
+            if k in lim and parse_quantity(lim[k]) != parse_quantity(v):
+                guaranteed = False
+        requests.update(req)
+        limits.update(lim)
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _admit_pod(pod: Obj, store: ObjectStore) -> None:
+    spec = pod["spec"]
+    # ServiceAccount admission
+    if not spec.get("serviceAccountName"):
+        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
+    spec["serviceAccount"] = spec["serviceAccountName"]
+    sa = store.try_get("ServiceAccount", spec["serviceAccountName"], pod["metadata"].get("namespace"))
+    automount = spec.get("automountServiceAccountToken")
+    if automount is None and sa is not None:
+        automount = sa.get("automountServiceAccountToken")
+    has_mount = any(
+        vm.get("mountPath") == SA_MOUNT_PATH for c in spec.get("containers") or [] for vm in c.get("volumeMounts") or []
+    )
+    if automount is not False and not has_mount:
+        vol_name = f"kube-api-access-{random_suffix(store.clock.rng)}"
+        spec.setdefault("volumes", []).append(_kube_api_access_volume(vol_name))
+        for key in ("initContainers", "containers"):
+            for c in spec.get(key) or []:
+                c.setdefault("volumeMounts", []).append(
+                    {"mountPath": SA_MOUNT_PATH, "name": vol_name, "readOnly": True})
+    # Priority admission
+    pc_name = spec.get("priorityClassName")
+    priority = 0
+    preemption = "PreemptLowerPriority"
+    if pc_name:
+        pc = store.try_get("PriorityClass", pc_name)
+        if pc is None and pc_name not in ("system-cluster-critical", "system-node-critical"):
+            raise errors.forbidden(f'pods "{pod["metadata"].get("name", "")}" is forbidden: no PriorityClass '
+                                   f'with name {pc_name} was found')
+        if pc is not None:
+            priority = int(pc.get("value", 0))
+            preemption = pc.get("preemptionPolicy", preemption)
+        else:
+            priority = 2000000000 if pc_name == "system-cluster-critical" else 2000001000
+    else:
+        for pc in store.list("PriorityClass"):
+            if pc.get("globalDefault"):
+                priority = int(pc.get("value", 0))
+                preemption = pc.get("preemptionPolicy", preemption)
+                spec["priorityClassName"] = pc["metadata"]["name"]
+                break
+    spec.setdefault("priority", priority)
+    spec.setdefault("preemptionPolicy", preemption)
+    # DefaultTolerationSeconds admission
+    tolerations = spec.setdefault("tolerations", [])
+    for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
+        if not any(t.get("key") == key and t.get("effect") in (None, "", "NoExecute") for t in tolerations):
+            tolerations.append({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300})
+    pod["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
+
+
+def _kube_api_access_volume(name: str) -> Obj:
+    return {
+        "name": name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                                            "path": "namespace"}]}},
+            ],
+        },
+    }
+
+
+# ----------------------------------------------------------------- services
+def _allocate_service(svc: Obj, store: ObjectStore) -> None:
+    spec = svc["spec"]
+    stype = spec.get("type", "ClusterIP")
+    if stype == "ExternalName":
+        return
+    used_ips: set[str] = set()
+    used_ports: set[int] = set()
+    for other in store.list("Service"):
+        os_ = other.get("spec", {})
+        used_ips.update(os_.get("clusterIPs") or [os_.get("clusterIP", "")])
+        used_ports.update(p.get("nodePort", 0) for p in os_.get("ports") or [])
+    if spec.get("clusterIP") != "None":
+        want = spec.get("clusterIP")
+        if want:
+            if want in used_ips:
+                raise errors.invalid("Service", svc["metadata"].get("name", ""), [errors.Cause(
+                    "spec.clusterIPs", f'Invalid value: []string{{"{want}"}}: failed to allocate IP {want}: '
+                    "provided IP is already allocated")])
+        else:
+            want = _next_ip(used_ips, svc["metadata"].get("name") == "kubernetes"
+                            and svc["metadata"].get("namespace") == "default")
+        spec["clusterIP"] = want
+        spec["clusterIPs"] = [want]
+    else:
+        spec["clusterIPs"] = ["None"]
+    spec.setdefault("ipFamilies", ["IPv4"])
+    spec.setdefault("ipFamilyPolicy", "SingleStack")
+    if stype in ("NodePort", "LoadBalancer"):
+        for p in spec.get("ports") or []:
+            np = p.get("nodePort")
+            if np:
+                if np in used_ports:
+                    raise errors.invalid("Service", svc["metadata"].get("name", ""), [errors.Cause(
+                        "spec.ports[0].nodePort", f"Invalid value: {np}: provided port is already allocated")])
+                if np not in NODE_PORT_RANGE:
+                    raise errors.invalid("Service", svc["metadata"].get("name", ""), [errors.Cause(
+                        "spec.ports[0].nodePort",
+                        f"Invalid value: {np}: provided port is not in the valid range. The range of valid ports "
+                        "is 30000-32767")])
+            else:
+                np = next(p for p in NODE_PORT_RANGE if p not in used_ports)
+                p["nodePort"] = np
+            used_ports.add(np)
+    svc["status"] = {"loadBalancer": {}}
+
+
+def _next_ip(used: set[str], first: bool) -> str:
+    hosts = SERVICE_CIDR.hosts()
+    if first:
+        return str(next(hosts))
+    next(hosts)  # 10.96.0.1 is the kubernetes service's
+    for ip in hosts:
+        s = str(ip)
+        if s not in used and s != "10.96.0.10":
+            return s
+    raise errors.ApiError("Internal error occurred: failed to allocate a serviceIP: range is full", 500)
+
+
+def _keep_allocations(new: Obj, old: Obj) -> None:
+    ns, os_ = new.setdefault("spec", {}), old.get("spec", {})
+    for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+        if key in os_ and not ns.get(key):
+            ns[key] = os_[key]
+    old_ports = {(p.get("port"), p.get("protocol")): p.get("nodePort") for p in os_.get("ports") or []}
+    if ns.get("type") in ("NodePort", "LoadBalancer"):
+        for p in ns.get("ports") or []:
+            if not p.get("nodePort") and old_ports.get((p.get("port"), p.get("protocol"))):
+                p["nodePort"] = old_ports[(p.get("port"), p.get("protocol"))]

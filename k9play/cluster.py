@@ -1,0 +1,129 @@
+"""Wiring: one clock, one store, the nodes, the control plane and the kubelets.
+
+``Cluster`` is what every face (TUI, ``k9play sim``, tests) drives. It builds the default
+topology (a tainted control-plane node plus N workers, kind-style names), starts the
+controllers, scheduler and kubelets, and exposes ``advance`` for manual time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from k9play.api.meta import Obj
+from k9play.api.store import ObjectStore
+from k9play.clock import Mode, VirtualClock
+from k9play.controllers.base import Controller
+from k9play.controllers.deployment import DeploymentController
+from k9play.controllers.garbagecollector import GarbageCollector
+from k9play.controllers.namespace import NamespaceController
+from k9play.controllers.replicaset import ReplicaSetController
+from k9play.controllers.replication import ReplicationManager
+from k9play.controllers.rootcacert import RootCACertPublisher
+from k9play.controllers.serviceaccount import ServiceAccountController
+from k9play.kubelet.kubelet import KubeletManager
+from k9play.scheduler.scheduler import Scheduler
+
+CLUSTER_NAME = "k9play"
+CONTROL_PLANE = f"{CLUSTER_NAME}-control-plane"
+DEFAULT_CAPACITY = {"cpu": "4", "memory": "8Gi", "pods": "110"}
+
+CONTROLLERS: tuple[type[Controller], ...] = (
+    NamespaceController,
+    ServiceAccountController,
+    RootCACertPublisher,
+    GarbageCollector,
+    DeploymentController,
+    ReplicaSetController,
+    ReplicationManager,
+)
+
+
+def worker_name(i: int) -> str:
+    """kind's naming: ``k9play-worker``, ``k9play-worker2``, ``k9play-worker3`` …"""
+    return f"{CLUSTER_NAME}-worker" if i == 1 else f"{CLUSTER_NAME}-worker{i}"
+
+
+def node_manifest(name: str, *, control_plane: bool = False, capacity: dict[str, str] | None = None) -> Obj:
+    labels = {
+        "beta.kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+    }
+    spec: Obj = {}
+    if control_plane:
+        labels["node-role.kubernetes.io/control-plane"] = ""
+        labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""
+        spec["taints"] = [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": name, "labels": labels},
+        "spec": spec,
+        "status": {"capacity": dict(capacity or DEFAULT_CAPACITY)},
+    }
+
+
+class Cluster:
+    """A simulated cluster on one virtual clock."""
+
+    def __init__(
+        self,
+        *,
+        workers: int = 2,
+        seed: int | None = 0,
+        mode: Mode = "manual",
+        speed: float = 1.0,
+        clock: VirtualClock | None = None,
+    ) -> None:
+        self.clock = clock or VirtualClock(mode, seed=seed, speed=speed)
+        self.store = ObjectStore(self.clock)
+        self.name = CLUSTER_NAME
+        self.workers = workers
+        self.controllers: list[Controller] = [cls(self.store) for cls in CONTROLLERS]
+        self.scheduler = Scheduler(self.store)
+        self.kubelets = KubeletManager(self.store)
+        self.started = False
+
+    def start(self) -> Cluster:
+        """Create the nodes and system objects and start every component."""
+        if self.started:
+            return self
+        self.started = True
+        for c in self.controllers:
+            c.start()
+        self.scheduler.start()
+        self.kubelets.start()
+        self.store.create(node_manifest(CONTROL_PLANE, control_plane=True))
+        for i in range(1, self.workers + 1):
+            self.store.create(node_manifest(worker_name(i)))
+        self.store.create({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
+        })
+        self.clock.settle()
+        return self
+
+    def stop(self) -> None:
+        for c in self.controllers:
+            c.stop()
+        self.scheduler.stop()
+        self.kubelets.stop()
+
+    # ---- time
+    async def advance(self, seconds: float) -> int:
+        return await self.clock.advance(seconds)
+
+    def advance_sync(self, seconds: float) -> int:
+        return self.clock.advance_sync(seconds)
+
+    # ---- convenience for faces and tests
+    def apply_objects(self, objs: Iterable[Obj]) -> list[Any]:
+        """Create or replace each object (a plain ``kubectl apply`` without three-way merge)."""
+        from k9play.manifests.applier import apply_object
+
+        return [apply_object(self.store, o) for o in objs]

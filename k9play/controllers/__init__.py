@@ -1,0 +1,1 @@
+"""The simulated kube-controller-manager: one level-triggered controller per file."""

@@ -1,0 +1,1 @@
+"""kubectl for the simulated cluster: column specs, printers, describe, commands."""

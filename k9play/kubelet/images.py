@@ -1,0 +1,113 @@
+"""Image facts for the simulated container runtime: names, sizes, pull times, caches.
+
+Nothing is downloaded: an image is a name with a size, and pulling it takes simulated
+time proportional to that size. Each node keeps its own cache, so the second pod of an
+image on a node starts without a pull ("already present on machine").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+#: Simulated registry bandwidth (bytes per virtual second) and per-pull overhead.
+PULL_BANDWIDTH = 25 * 1024 * 1024
+PULL_OVERHEAD = 0.8
+
+#: Compressed sizes of images the Kubernetes docs use (bytes, roughly as registries report).
+KNOWN_SIZES: dict[str, int] = {
+    "nginx": 72_000_000,
+    "httpd": 58_000_000,
+    "busybox": 2_200_000,
+    "alpine": 3_600_000,
+    "redis": 45_000_000,
+    "mysql": 170_000_000,
+    "postgres": 150_000_000,
+    "perl": 340_000_000,
+    "registry.k8s.io/hpa-example": 180_000_000,
+    "registry.k8s.io/e2e-test-images/agnhost": 51_000_000,
+    "registry.k8s.io/goproxy": 5_500_000,
+    "registry.k8s.io/pause": 320_000,
+    "ubuntu": 29_000_000,
+    "debian": 49_000_000,
+    "python": 380_000_000,
+    "node": 400_000_000,
+    "php": 190_000_000,
+}
+DEFAULT_SIZE = 60_000_000
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A parsed image reference."""
+
+    registry: str
+    repository: str
+    tag: str
+    digest: str
+
+    @property
+    def full(self) -> str:
+        """The fully qualified name the runtime reports (``docker.io/library/nginx:1.14.2``)."""
+        base = f"{self.registry}/{self.repository}"
+        return f"{base}@{self.digest}" if self.digest and not self.tag else f"{base}:{self.tag}"
+
+    @property
+    def short(self) -> str:
+        """Repository without the default registry, for looking up image facts."""
+        if self.registry == "docker.io":
+            return self.repository.removeprefix("library/")
+        return f"{self.registry}/{self.repository}"
+
+
+def parse_image(image: str) -> ImageRef:
+    """Parse like ``parsers.ParseImageName`` (docker's reference rules)."""
+    name, digest = image, ""
+    if "@" in name:
+        name, digest = name.split("@", 1)
+    tag = ""
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        name, tag = name.rsplit(":", 1)
+    parts = name.split("/", 1)
+    if len(parts) == 2 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        registry, repo = parts
+    else:
+        registry, repo = "docker.io", name
+    if registry == "docker.io" and "/" not in repo:
+        repo = f"library/{repo}"
+    if not tag and not digest:
+        tag = "latest"
+    return ImageRef(registry, repo, tag, digest)
+
+
+def image_size(image: str) -> int:
+    ref = parse_image(image)
+    return KNOWN_SIZES.get(ref.short, DEFAULT_SIZE)
+
+
+def image_id(image: str) -> str:
+    """A stable ``repo@sha256:…`` digest for an image name (same name, same digest)."""
+    ref = parse_image(image)
+    digest = ref.digest or "sha256:" + hashlib.sha256(ref.full.encode()).hexdigest()
+    return f"{ref.registry}/{ref.repository}@{digest}"
+
+
+def pull_seconds(image: str) -> float:
+    return PULL_OVERHEAD + image_size(image) / PULL_BANDWIDTH
+
+
+class ImageCache:
+    """The images present on one node."""
+
+    def __init__(self) -> None:
+        self._present: set[str] = set()
+
+    def has(self, image: str) -> bool:
+        return parse_image(image).full in self._present
+
+    def add(self, image: str) -> None:
+        self._present.add(parse_image(image).full)
+
+    def names(self) -> list[str]:
+        return sorted(self._present)

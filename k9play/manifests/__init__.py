@@ -1,0 +1,1 @@
+"""Manifest files and folders: loading with positions, apply/prune, watching."""

@@ -1,0 +1,104 @@
+"""``kubectl apply`` semantics: create, or patch by a three-way merge of the last applied
+configuration, the new manifest and the live object.
+
+A field removed from the manifest is removed live; a field the manifest never set (say
+``replicas`` changed by ``kubectl scale``) keeps its live value. The manifest is recorded
+in the ``kubectl.kubernetes.io/last-applied-configuration`` annotation, as kubectl does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from k9play.api import resources
+from k9play.api.meta import Obj, copy_obj
+from k9play.api.patches import merge_patch
+from k9play.api.store import ObjectStore
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+#: kubectl's apply order: namespaces and cluster-wide objects first, workloads last.
+KIND_ORDER = {
+    "Namespace": 0, "PriorityClass": 1, "StorageClass": 1, "PersistentVolume": 1, "ClusterRole": 1,
+    "ClusterRoleBinding": 2, "IngressClass": 1, "Node": 1,
+    "ServiceAccount": 3, "Secret": 3, "ConfigMap": 3, "ResourceQuota": 3, "LimitRange": 3, "Role": 3,
+    "RoleBinding": 4, "PersistentVolumeClaim": 4, "Service": 5, "Endpoints": 5, "PodDisruptionBudget": 5,
+}
+WORKLOAD_ORDER = 6
+
+
+def kind_rank(kind: str) -> int:
+    return KIND_ORDER.get(kind, WORKLOAD_ORDER)
+
+
+@dataclass
+class ApplyResult:
+    action: str  # created | configured | unchanged
+    obj: Obj
+
+    def line(self) -> str:
+        """``deployment.apps/nginx configured``."""
+        rt = resources.by_kind(self.obj["kind"])
+        return f"{rt.qualified_kind}/{self.obj['metadata']['name']} {self.action}"
+
+
+def last_applied_json(manifest: Obj, namespace: str | None) -> str:
+    """The annotation value kubectl writes: the manifest as compact JSON, keys sorted."""
+    data = copy_obj(manifest)
+    md = data.setdefault("metadata", {})
+    anns = dict(md.get("annotations") or {})
+    anns.pop(LAST_APPLIED, None)
+    md["annotations"] = anns
+    if namespace and resources.by_kind(data["kind"]).namespaced:
+        md["namespace"] = namespace
+    return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def three_way_patch(last: Any, new: Any, live: Any) -> Any:
+    """A JSON merge patch turning ``live`` into ``new``, deleting only what ``last`` set."""
+    if not isinstance(new, dict):
+        return copy_obj(new)
+    patch: dict[str, Any] = {}
+    last = last if isinstance(last, dict) else {}
+    live = live if isinstance(live, dict) else {}
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(live.get(key), dict):
+            sub = three_way_patch(last.get(key), value, live[key])
+            if sub:
+                patch[key] = sub
+        elif live.get(key) != value:
+            patch[key] = copy_obj(value)
+    for key in last:
+        if key not in new and key in live:
+            patch[key] = None
+    return patch
+
+
+def apply_object(store: ObjectStore, manifest: Obj, namespace: str | None = None, *,
+                 dry_run: bool = False) -> ApplyResult:
+    """Create or three-way-merge one object; raises ``ApiError``/``NoKindMatchError``."""
+    rt = resources.for_object(manifest.get("apiVersion", ""), manifest.get("kind", ""))
+    md = manifest.get("metadata") or {}
+    ns = (md.get("namespace") or namespace or "default") if rt.namespaced else None
+    name = md.get("name", "")
+    annotation = last_applied_json(manifest, ns)
+    live = store.try_get(rt.kind, name, ns) if name else None
+    if live is None:
+        obj = copy_obj(manifest)
+        obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = annotation
+        created = store.create(obj, ns, field_validation="Strict", dry_run=dry_run)
+        return ApplyResult("created", created)
+    previous = (live["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+    try:
+        last = json.loads(previous) if previous else {}
+    except json.JSONDecodeError:
+        last = {}
+    patch = three_way_patch(last, copy_obj(manifest), live)
+    patch.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = annotation
+    merged = merge_patch(live, patch)
+    merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
+    updated = store.update(merged, field_validation="Strict", dry_run=dry_run)
+    action = "unchanged" if updated is live else "configured"
+    return ApplyResult(action, updated)
