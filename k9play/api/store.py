@@ -320,7 +320,7 @@ class ObjectStore:
                 raise errors.invalid(rt.kind, "", [errors.Cause(
                     "metadata.name", "Required value: name or generateName is required", "FieldValueRequired")])
         name = m["name"]
-        if rt.namespaced:
+        if rt.namespaced and not dry_run:
             self._check_namespace_open(rt, ns, name)
         for f in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
                   "deletionGracePeriodSeconds", "generation", "managedFields", "selfLink"):

@@ -95,7 +95,7 @@ def apply_object(store: ObjectStore, manifest: Obj, namespace: str | None = None
         last = json.loads(previous) if previous else {}
     except json.JSONDecodeError:
         last = {}
-    patch = three_way_patch(last, copy_obj(manifest), live)
+    patch = three_way_patch(last, json.loads(annotation), live)
     patch.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = annotation
     merged = merge_patch(live, patch)
     merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
