@@ -32,7 +32,7 @@ Mode = Literal["manual", "realtime"]
 class TimerHandle:
     """A scheduled callback; :meth:`cancel` prevents it from running."""
 
-    __slots__ = ("when", "callback", "args", "cancelled")
+    __slots__ = ("args", "callback", "cancelled", "when")
 
     def __init__(self, when: float, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.when = when
@@ -54,8 +54,10 @@ class VirtualClock:
         start: float | None = None,
         seed: int | None = 0,
         speed: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.mode: Mode = mode
+        self._monotonic = monotonic
         if start is None:
             start = MANUAL_EPOCH if mode == "manual" else float(int(time.time()))
         if seed is None and mode == "manual":
@@ -68,7 +70,7 @@ class VirtualClock:
         self._paused = False
         # real-time anchoring: virtual = base_virtual + (monotonic - base_wall) * speed
         self._base_virtual = start
-        self._base_wall = time.monotonic()
+        self._base_wall = self._monotonic()
         self._dispatching = False
         self._wakeup: asyncio.Event | None = None
         self._running = False
@@ -79,7 +81,7 @@ class VirtualClock:
         """Virtual seconds since the Unix epoch."""
         if self.mode == "manual" or self._dispatching or self._paused:
             return self._now
-        wall = self._base_virtual + (time.monotonic() - self._base_wall) * self._speed
+        wall = self._base_virtual + (self._monotonic() - self._base_wall) * self._speed
         return max(self._now, wall)
 
     @property
@@ -108,14 +110,14 @@ class VirtualClock:
         if self._paused:
             self._paused = False
             self._base_virtual = self._now
-            self._base_wall = time.monotonic()
+            self._base_wall = self._monotonic()
             self._poke()
 
     def _rebase(self) -> None:
         current = self.now()
         self._now = current
         self._base_virtual = current
-        self._base_wall = time.monotonic()
+        self._base_wall = self._monotonic()
 
     # ------------------------------------------------------------- scheduling
     def call_at(self, when: float, callback: Callable[..., Any], *args: Any) -> TimerHandle:
@@ -172,7 +174,7 @@ class VirtualClock:
         self._now = max(self._now, target)
         if self.mode == "realtime":
             self._base_virtual = self._now
-            self._base_wall = time.monotonic()
+            self._base_wall = self._monotonic()
         return ran
 
     async def advance(self, seconds: float) -> int:

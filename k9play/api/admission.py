@@ -49,13 +49,16 @@ class Admission:
             raise errors.bad_request(f"{kind} in version \"{rt.version}\" cannot be handled as a {kind}: {e}") from None
         causes = validation.validate(kind, obj, old)
         if causes:
-            raise errors.invalid(kind, obj.get("metadata", {}).get("name", ""), causes)
+            qualified = f"{kind}.{rt.group}" if rt.group else kind
+            raise errors.invalid(qualified, obj.get("metadata", {}).get("name", ""), causes)
 
     # ----------------------------------------------------------- mutations
     def _mutate_on_create(self, kind: str, obj: Obj, store: ObjectStore) -> None:
         if kind == "Pod":
             _admit_pod(obj, store)
         elif kind == "Namespace":
+            # the namespace strategy adds the finalizer on create; only finalize removes it
+            obj.setdefault("spec", {})["finalizers"] = ["kubernetes"]
             obj["status"] = {"phase": "Active"}
         elif kind == "Service":
             _allocate_service(obj, store)

@@ -236,8 +236,6 @@ def default_namespace(ns: Obj) -> None:
     md = ns.setdefault("metadata", {})
     if md.get("name"):
         md.setdefault("labels", {})["kubernetes.io/metadata.name"] = md["name"]
-    spec = ns.setdefault("spec", {})
-    spec.setdefault("finalizers", ["kubernetes"])
 
 
 def default_node(node: Obj) -> None:

@@ -52,11 +52,12 @@ def conflict(resource: str, name: str) -> ApiError:
 
 
 def invalid(kind: str, name: str, causes: list[Cause]) -> ApiError:
-    """``The Deployment "x" is invalid: spec.replicas: Invalid value: ...`` (one cause)
-    or ``... is invalid: [a: ..., b: ...]`` (several), as the apiserver words it."""
+    """``Deployment.apps "x" is invalid: spec.replicas: Invalid value: ...`` (one cause) or
+    ``... is invalid: [a: ..., b: ...]`` (several), as the apiserver words it. ``kind`` is the
+    group-qualified kind (``Deployment.apps``; core kinds have no group)."""
     parts = [f"{c.field}: {c.message}" if c.field else c.message for c in causes]
     detail = parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
-    return ApiError(f'The {kind} "{name}" is invalid: {detail}', 422, "Invalid", causes)
+    return ApiError(f'{kind} "{name}" is invalid: {detail}', 422, "Invalid", causes)
 
 
 def bad_request(message: str, causes: list[Cause] | None = None) -> ApiError:

@@ -104,12 +104,12 @@ def new_uid(rng: random.Random) -> str:
 # ------------------------------------------------------------------------- time
 def format_time(t: float) -> str:
     """RFC 3339 with second precision, as ``metav1.Time`` serialises."""
-    return _dt.datetime.fromtimestamp(int(t), _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _dt.datetime.fromtimestamp(int(t), _dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_micro_time(t: float) -> str:
     """``metav1.MicroTime``: RFC 3339 with microseconds."""
-    return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _dt.datetime.fromtimestamp(t, _dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @lru_cache(maxsize=65536)

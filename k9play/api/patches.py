@@ -68,7 +68,8 @@ def json_patch(target: Any, ops: list[dict[str, Any]]) -> Any:
         try:
             if kind == "test":
                 if _walk(doc, parts) != op.get("value"):
-                    raise bad_request(f"the server rejected our request due to an error in our request: test failed at {op['path']}")
+                    raise bad_request("the server rejected our request due to an error in our request: "
+                                      f"test failed at {op['path']}")
                 continue
             if kind in ("move", "copy"):
                 src = _pointer(op["from"])

@@ -162,8 +162,8 @@ def _causes_of(err: Any, root: dict[str, Any], kind: str) -> list[Cause]:
             if k not in allowed
         ]
     if err.validator == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else ""
-        return [Cause(field_path([*path, missing]), "Required value", "FieldValueRequired")]
+        # strict decoding does not check required fields: they are checked after defaulting
+        return []
     if err.validator in ("type", "oneOf"):
         struct = _struct_of(root, kind, path) if path else kind
         go_path = ".".join(str(p) for p in path if not isinstance(p, int))

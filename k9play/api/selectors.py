@@ -200,7 +200,7 @@ def parse_label_selector(text: str | None) -> LabelSelector:
                     int(value)
                 except ValueError:
                     raise SelectorError(
-                        f"unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"
+                        "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"
                     ) from None
                 reqs.append(Requirement(key, op, (value,)))
             elif toks[i] in ("in", "notin"):

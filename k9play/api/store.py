@@ -90,7 +90,7 @@ Key = tuple[str, str]  # (namespace, name)
 
 
 class _KindStore:
-    __slots__ = ("rt", "by_ns", "label_index", "handlers", "watches")
+    __slots__ = ("by_ns", "handlers", "label_index", "rt", "watches")
 
     def __init__(self, rt: resources.ResourceType) -> None:
         self.rt = rt
@@ -125,7 +125,7 @@ class Watch:
     def _offer(self, ev: WatchEvent) -> None:
         """Filter one event, turning selector transitions into ADDED/DELETED like the apiserver."""
         now_in = ev.type != DELETED and self._wants(ev.object)
-        was_in = ev.type == DELETED and self._wants(ev.object) or (ev.type == MODIFIED and self._wants(ev.old))
+        was_in = (ev.type == DELETED and self._wants(ev.object)) or (ev.type == MODIFIED and self._wants(ev.old))
         if ev.type == ADDED:
             if now_in:
                 self.queue.put_nowait(ev)
@@ -241,7 +241,8 @@ class ObjectStore:
         out.sort(key=_sort_key)
         return out
 
-    def _candidates(self, ks: _KindStore, namespace: str | None, sel: LabelSelector, fsel: FieldSelector) -> Iterable[Obj]:
+    def _candidates(self, ks: _KindStore, namespace: str | None, sel: LabelSelector,
+                    fsel: FieldSelector) -> Iterable[Obj]:
         if ks.rt.kind == "Pod":
             node = fsel.value_of("spec.nodeName")
             if node:
@@ -317,7 +318,7 @@ class ObjectStore:
             if m.get("generateName"):
                 m["name"] = m["generateName"] + random_suffix(self.clock.rng)
             else:
-                raise errors.invalid(rt.kind, "", [errors.Cause(
+                raise errors.invalid(f"{rt.kind}.{rt.group}" if rt.group else rt.kind, "", [errors.Cause(
                     "metadata.name", "Required value: name or generateName is required", "FieldValueRequired")])
         name = m["name"]
         if rt.namespaced and not dry_run:
@@ -379,10 +380,23 @@ class ObjectStore:
                 new.pop("status", None)
             if rt.kind in STATUS_UPDATES_ANNOTATIONS and "annotations" in m_in:
                 new["metadata"]["annotations"] = copy_obj(m_in["annotations"])
+        elif subresource == "finalize":
+            if rt.kind != "Namespace":
+                raise errors.ApiError(f"the server could not find the requested resource ({rt.resource}/finalize)",
+                                      404, "NotFound")
+            new = copy_obj(cur)
+            new.setdefault("spec", {})["finalizers"] = list((obj.get("spec") or {}).get("finalizers") or [])
+            if not new["spec"]["finalizers"]:
+                del new["spec"]["finalizers"]
         else:
             new = copy_obj(obj)
             m = new.setdefault("metadata", {})
             cm = cur["metadata"]
+            if rt.kind == "Namespace":  # spec.finalizers changes only through namespaces/finalize
+                spec = new.setdefault("spec", {})
+                spec.pop("finalizers", None)
+                if (cur.get("spec") or {}).get("finalizers"):
+                    spec["finalizers"] = list(cur["spec"]["finalizers"])
             for f in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                       "generation", "namespace"):
                 if f in cm:

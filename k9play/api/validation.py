@@ -252,7 +252,8 @@ def validate_deployment(obj: Obj) -> list[Cause]:
         causes.append(_unsupported("spec.strategy.type", stype, ["Recreate", "RollingUpdate"]))
     if stype == "Recreate" and strategy.get("rollingUpdate"):
         causes.append(Cause("spec.strategy.rollingUpdate",
-                            "Forbidden: may not be specified when strategy `type` is 'Recreate'", "FieldValueForbidden"))
+                            "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+                            "FieldValueForbidden"))
     ru = strategy.get("rollingUpdate") or {}
     if stype != "Recreate":
         causes += _int_or_percent(ru.get("maxSurge", "25%"), "spec.strategy.rollingUpdate.maxSurge")
@@ -341,7 +342,8 @@ def validate_update(kind: str, obj: Obj, old: Obj) -> list[Cause]:
 def _go_selector(sel: Any) -> str:
     labels = (sel or {}).get("matchLabels") or {}
     inner = ", ".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in sorted(labels.items()))
-    return f"v1.LabelSelector{{MatchLabels:map[string]string{{{inner}}}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}"
+    return (f"v1.LabelSelector{{MatchLabels:map[string]string{{{inner}}}, "
+            "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}")
 
 
 _POD_MUTABLE = ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds", "schedulingGates")

@@ -73,7 +73,7 @@ class WorkQueue:
             del self._keys[key]
             try:
                 again = self._process(key)
-            except Exception:  # noqa: BLE001 - a failing reconcile is retried, as in client-go
+            except Exception:
                 n = self._failures.get(key, 0)
                 self._failures[key] = n + 1
                 log.exception("reconcile %s failed (attempt %d)", key, n + 1)

@@ -510,7 +510,8 @@ class DeploymentController(Controller):
                 break
         if failure is not None:
             du.set_condition(status, {"type": "ReplicaFailure", "status": failure.get("status"),
-                                      "lastUpdateTime": now, "lastTransitionTime": failure.get("lastTransitionTime", now),
+                                      "lastUpdateTime": now,
+                                      "lastTransitionTime": failure.get("lastTransitionTime", now),
                                       "reason": failure.get("reason"), "message": failure.get("message")})
         else:
             du.remove_condition(status, "ReplicaFailure")

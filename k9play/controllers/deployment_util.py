@@ -243,7 +243,7 @@ def _rs_fraction(rs: Obj, d: Obj) -> int:
 
 
 def _round_half_away(x: float) -> int:
-    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
+    return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
 
 
 # --------------------------------------------------------------- conditions

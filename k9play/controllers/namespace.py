@@ -59,5 +59,5 @@ class NamespaceController(Controller):
             new["spec"]["finalizers"] = finalizers
         else:
             new.get("spec", {}).pop("finalizers", None)
-        self.store.update(new)
+        self.store.update(new, subresource="finalize")
         return None

@@ -357,7 +357,8 @@ def service_external_ip(svc: Obj) -> str:
     if stype in ("ClusterIP", "NodePort"):
         return ",".join(external) or "<none>"
     if stype == "LoadBalancer":
-        ingress = [i.get("ip") or i.get("hostname") for i in (_status(svc).get("loadBalancer") or {}).get("ingress") or []]
+        lb = _status(svc).get("loadBalancer") or {}
+        ingress = [i.get("ip") or i.get("hostname") for i in lb.get("ingress") or []]
         ips = [i for i in ingress if i] + external
         if ips:
             text = ",".join(ips)
@@ -619,7 +620,8 @@ PDB = [
     AGE,
 ]
 
-RESOURCEQUOTA = [NAME, AGE, Column("REQUEST", lambda o, n: _quota(o, False)), Column("LIMIT", lambda o, n: _quota(o, True))]
+RESOURCEQUOTA = [NAME, AGE, Column("REQUEST", lambda o, n: _quota(o, False)),
+                 Column("LIMIT", lambda o, n: _quota(o, True))]
 
 
 def _quota(q: Obj, limits: bool) -> str:

@@ -340,7 +340,7 @@ class Kubelet:
         self.index = index
         self.node_ip = f"172.18.0.{index + 2}"
         self.pod_cidr = ipaddress.ip_network(f"10.244.{index}.0/24")
-        self._next_ip = 1
+        self._next_ip = 2
         self.images = images.ImageCache()
         self.workers: dict[str, PodWorker] = {}
         self.recorder = EventRecorder(store, "kubelet", node_name)
@@ -364,7 +364,8 @@ class Kubelet:
         status["addresses"] = [{"address": self.node_ip, "type": "InternalIP"},
                                {"address": self.node_name, "type": "Hostname"}]
         status["conditions"] = [
-            _node_cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", now),
+            _node_cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
+                       "kubelet has sufficient memory available", now),
             _node_cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", now),
             _node_cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", now),
             _node_cond("Ready", "True", "KubeletReady", "kubelet is posting ready status", now),
@@ -393,7 +394,7 @@ class Kubelet:
 
     def allocate_ip(self) -> str:
         ip = str(self.pod_cidr.network_address + self._next_ip)
-        self._next_ip = self._next_ip % 250 + 1
+        self._next_ip = self._next_ip % 253 + 2
         return ip
 
     # ---------------------------------------------------------------- pulls

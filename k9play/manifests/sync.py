@@ -52,7 +52,8 @@ class SyncReport:
 def mapping_error(doc: Document, exc: NoKindMatchError) -> LoadError:
     line, col = doc.position("kind")
     return LoadError(doc.path, line, col, f'resource mapping not found for name: "{doc.name}" namespace: '
-                                          f'"{doc.namespace}" from "{doc.path}": {exc}\nensure CRDs are installed first')
+                                          f'"{doc.namespace}" from "{doc.path}": {exc}\n'
+                                          "ensure CRDs are installed first")
 
 
 def api_error(doc: Document, exc: errors.ApiError, verb: str = "creating") -> LoadError:
@@ -201,7 +202,7 @@ class FolderSync:
                     continue
                 try:
                     report.extend(self.sync_file(path))
-                except Exception as e:  # noqa: BLE001 - a watcher must survive anything a file does
+                except Exception as e:
                     log.exception("sync of %s failed", path)
                     report.errors.append(LoadError(path, 1, 1, f"internal error: {e}"))
             if report.applied or report.deleted or report.errors:

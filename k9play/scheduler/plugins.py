@@ -8,6 +8,7 @@ plugin may normalise its scores across nodes; weights are the default profile's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from k9play.api.scheduling import (
     pod_matches_node_selector_and_affinity,
@@ -37,7 +38,7 @@ class FilterPlugin:
 
 class NodeUnschedulable(FilterPlugin):
     name = "NodeUnschedulable"
-    _TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+    _TAINT: ClassVar[dict[str, str]] = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
 
     def filter(self, pod: PodInfo, node: NodeInfo) -> Status | None:
         if not node.node.get("spec", {}).get("unschedulable"):

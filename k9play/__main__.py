@@ -1,0 +1,3 @@
+from k9play.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,197 @@
+"""Command line: ``k9play [PATH ...]`` opens the TUI; ``k9play sim`` is the headless shell.
+
+``k9play sim [PATH ...] [--nodes N] [--seed S] [-c COMMAND ...]`` applies PATHs at t=0 on
+a manual clock, then runs each command in order (or reads them from stdin):
+
+* ``advance DURATION`` — let simulated time pass (``35s``, ``2m``, ``1h30m``);
+* ``apply PATH`` / ``delete PATH`` — as ``kubectl apply -f`` / ``kubectl delete -f``;
+* ``echo TEXT`` — print TEXT (marks steps in a transcript);
+* ``kubectl ARGS…`` — print exactly what kubectl prints.
+
+The exit status is non-zero if any command failed; errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TextIO
+
+from k9play import __version__
+from k9play.cluster import Cluster
+from k9play.kubectl.commands import Kubectl, Result
+from k9play.manifests.sync import FolderSync
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+
+
+def parse_duration(text: str) -> float:
+    """``35s``, ``2m``, ``1h30m``, ``500ms`` or plain seconds → seconds."""
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    pos, total = 0, 0.0
+    for m in _DURATION.finditer(text):
+        if m.start() != pos:
+            break
+        value, unit = float(m.group(1)), m.group(2)
+        total += value * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
+        pos = m.end()
+    if pos != len(text) or not text:
+        raise ValueError(f'invalid duration "{text}" (use e.g. 35s, 2m, 1h30m)')
+    return total
+
+
+def bundled_samples() -> Path:
+    """The sample manifests shipped with k9play (installed wheel or source checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "sample-manifests", here.parent / "sample-manifests"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "sample-manifests"
+
+
+class SimShell:
+    """Runs ``k9play sim`` commands against one manual-clock cluster."""
+
+    def __init__(self, cluster: Cluster, out: TextIO, err: TextIO) -> None:
+        self.cluster = cluster
+        self.out = out
+        self.err = err
+        self.kubectl = Kubectl(cluster, wait=self.wait_until)
+        self.failed = False
+
+    def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Jump from event to event until ``done()`` or ``timeout`` virtual seconds pass."""
+        clock = self.cluster.clock
+        deadline = clock.now() + timeout
+        while not done():
+            nxt = clock.next_deadline()
+            if nxt is None or nxt > deadline:
+                break
+            clock.advance_sync(max(0.0, nxt - clock.now()))
+        return done()
+
+    def emit(self, result: Result) -> None:
+        self.out.write(result.out)
+        self.out.flush()
+        if result.err:
+            self.err.write(result.err)
+            self.err.flush()
+        if result.code:
+            self.failed = True
+
+    def run(self, line: str) -> None:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return
+        try:
+            words = shlex.split(line)
+        except ValueError as e:
+            self.emit(Result(err=f"error: {e}\n", code=1))
+            return
+        verb, args = words[0], words[1:]
+        if verb == "advance":
+            if len(args) != 1:
+                self.emit(Result(err="error: usage: advance DURATION (e.g. 35s, 2m)\n", code=1))
+                return
+            try:
+                self.cluster.advance_sync(parse_duration(args[0]))
+            except ValueError as e:
+                self.emit(Result(err=f"error: {e}\n", code=1))
+        elif verb == "echo":
+            self.out.write(line[len("echo"):].strip() + "\n")
+        elif verb == "apply":
+            self.emit(self.kubectl.run(["apply", *[a for p in args for a in ("-f", p)]]))
+        elif verb == "delete":
+            self.emit(self.kubectl.run(["delete", *[a for p in args for a in ("-f", p)]]))
+        elif verb == "kubectl":
+            self.emit(self.kubectl.run(args))
+        else:
+            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, delete, echo, kubectl)\n',
+                             code=1))
+
+
+def run_sim(paths: list[str], nodes: int, seed: int, commands: list[str] | None,
+            stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    cluster = Cluster(workers=nodes, seed=seed).start()
+    shell = SimShell(cluster, out, err)
+    if paths:
+        missing = [p for p in paths if not Path(p).exists()]
+        for p in missing:
+            err.write(f'error: the path "{p}" does not exist\n')
+            shell.failed = True
+        report = FolderSync(cluster.store, [p for p in paths if p not in missing]).sync_all()
+        for e in report.errors:
+            err.write(f"error: {e}\n")
+            shell.failed = True
+        cluster.clock.settle()
+    lines: Iterable[str]
+    if commands is not None:
+        lines = commands
+    else:
+        lines = _stdin_lines(stdin, out)
+    for line in lines:
+        if line.strip() in ("exit", "quit"):
+            break
+        shell.run(line)
+    return 1 if shell.failed else 0
+
+
+def _stdin_lines(stdin: TextIO, out: TextIO) -> Iterable[str]:
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            out.write("k9play> ")
+            out.flush()
+        line = stdin.readline()
+        if not line:
+            if interactive:
+                out.write("\n")
+            return
+        yield line
+
+
+def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float) -> int:
+    from k9play.tui.app import K9playApp
+
+    targets = paths or [str(bundled_samples())]
+    cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed).start()
+    sync = FolderSync(cluster.store, targets)
+    sync.sync_all()
+    K9playApp(cluster, sync, realtime=True).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "sim":
+        parser = argparse.ArgumentParser(prog="k9play sim", description="Headless kubectl playground on a manual "
+                                                                        "clock.")
+        parser.add_argument("paths", nargs="*", metavar="PATH", help="manifest files or folders applied at t=0")
+        parser.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane (default 2)")
+        parser.add_argument("--seed", type=int, default=0, help="seed for generated names (default 0)")
+        parser.add_argument("-c", "--command", action="append", dest="commands", metavar="COMMAND",
+                            help="run COMMAND (repeatable); without -c, commands are read from stdin")
+        ns = parser.parse_args(argv[1:])
+        return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr)
+    parser = argparse.ArgumentParser(prog="k9play", description="A Kubernetes playground in the terminal. "
+                                     "Run `k9play sim --help` for the headless shell.")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="manifest files or folders to apply and watch (default: the bundled samples)")
+    parser.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane (default 2)")
+    parser.add_argument("--seed", type=int, default=None, help="seed for generated names")
+    parser.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    parser.add_argument("--version", action="version", version=f"k9play {__version__}")
+    ns = parser.parse_args(argv)
+    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""``kubectl apply -f`` and ``kubectl create -f``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from k9play.api import errors, resources
+from k9play.api.errors import NoKindMatchError
+from k9play.kubectl.commands import CommandError, Flags, Result
+from k9play.manifests.applier import LAST_APPLIED, ApplyResult, apply_object
+from k9play.manifests.loader import Document, LoadError, iter_manifest_files, load_file
+
+if TYPE_CHECKING:
+    from k9play.kubectl.commands import Kubectl
+
+
+def load_documents(flags: Flags, verb: str) -> tuple[list[Document], list[str]]:
+    """Documents of every ``-f`` path (folders: their manifest files; ``-R``: recursively)."""
+    paths = flags.all("filename")
+    if not paths:
+        raise CommandError(f"must specify one of -f and -k\n\nerror: {verb} requires at least one -f"
+                           if verb == "apply" else "must specify one of -f and -k", verbatim=False)
+    docs: list[Document] = []
+    problems: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise CommandError(f'the path "{raw}" does not exist')
+        files = [p] if p.is_file() else (iter_manifest_files([p]) if flags.has("recursive")
+                                          else [f for f in iter_manifest_files([p]) if f.parent == p])
+        for f in files:
+            d, errs = load_file(f)
+            docs += d
+            problems += [parse_error_text(e) for e in errs]
+    return docs, problems
+
+
+def parse_error_text(e: LoadError) -> str:
+    """kubectl's wording for a file it cannot parse, keeping our line and column."""
+    return f"error: error parsing {e.path}: {e.message} (line {e.line}, column {e.col})"
+
+
+def mapping_error_text(doc: Document, exc: NoKindMatchError) -> str:
+    return (f'error: resource mapping not found for name: "{doc.name}" namespace: "{doc.namespace}" from '
+            f'"{doc.path}": {exc}\nensure CRDs are installed first')
+
+
+def run(k: Kubectl, flags: Flags, result: Result) -> None:
+    docs, problems = load_documents(flags, "apply")
+    namespace = k.namespace_of(flags)
+    for doc in docs:
+        try:
+            res = apply_object(k.store, doc.obj, namespace)
+        except NoKindMatchError as e:
+            problems.append(mapping_error_text(doc, e))
+            continue
+        except errors.ApiError as e:
+            verb = "creating" if _absent(k, doc, namespace) else "applying patch"
+            problems.append(_server_error(e, verb, doc))
+            continue
+        result.write(res.line() + "\n")
+    _finish(result, problems)
+
+
+def run_create(k: Kubectl, flags: Flags, result: Result) -> None:
+    docs, problems = load_documents(flags, "create")
+    namespace = k.namespace_of(flags)
+    for doc in docs:
+        obj = dict(doc.obj)
+        try:
+            rt = resources.for_object(obj.get("apiVersion", ""), obj.get("kind", ""))
+            created = k.store.create(obj, namespace if rt.namespaced else None, field_validation="Strict")
+        except NoKindMatchError as e:
+            problems.append(mapping_error_text(doc, e))
+            continue
+        except errors.ApiError as e:
+            problems.append(_server_error(e, "creating", doc))
+            continue
+        result.write(ApplyResult("created", created).line() + "\n")
+    _finish(result, problems)
+
+
+def _absent(k: Kubectl, doc: Document, namespace: str) -> bool:
+    try:
+        rt = resources.for_object(doc.obj.get("apiVersion", ""), doc.kind)
+    except NoKindMatchError:
+        return True
+    return k.store.try_get(rt.kind, doc.name, (doc.namespace or namespace) if rt.namespaced else None) is None
+
+
+def _server_error(e: errors.ApiError, verb: str, doc: Document) -> str:
+    line, col = doc.position(e.causes[0].field if e.causes else None)
+    return (f'Error from server ({e.reason}): error when {verb} "{doc.path}": {e.message} '
+            f"(line {line}, column {col})")
+
+
+def _finish(result: Result, problems: list[str]) -> None:
+    for p in problems:
+        result.error(p)
+    if problems:
+        result.code = 1
+
+
+__all__ = ["LAST_APPLIED", "run", "run_create"]

@@ -1,0 +1,232 @@
+"""A kubectl that talks to the simulated cluster, printing exactly what kubectl prints.
+
+``Kubectl(cluster).run(["get", "pods", "-o", "wide"])`` returns a :class:`Result` with
+stdout, stderr and the exit code. Commands live in their own modules (``get``,
+``describe``, ``apply``, ``delete``); this module parses global flags, resolves resource
+arguments the way kubectl's resource builder does, and dispatches.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from k9play.api import resources
+from k9play.api.resources import ResourceType
+
+if TYPE_CHECKING:
+    from k9play.cluster import Cluster
+
+
+class CommandError(Exception):
+    """A failure kubectl reports with ``error: ...`` (or a verbatim line) and exit code 1."""
+
+    def __init__(self, message: str, code: int = 1, *, verbatim: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.verbatim = verbatim
+
+    def text(self) -> str:
+        msg = str(self)
+        return msg if self.verbatim or msg.startswith(("error:", "Error", "You must")) else f"error: {msg}"
+
+
+@dataclass
+class Result:
+    out: str = ""
+    err: str = ""
+    code: int = 0
+
+    def write(self, text: str) -> None:
+        self.out += text
+
+    def error(self, text: str) -> None:
+        self.err += text if text.endswith("\n") else text + "\n"
+
+
+@dataclass
+class Flags:
+    """Parsed command line: positional args plus flag values (repeatable flags are lists)."""
+
+    args: list[str] = field(default_factory=list)
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        vals = self.values.get(name)
+        return vals[-1] if vals else default
+
+    def all(self, name: str) -> list[str]:
+        return self.values.get(name, [])
+
+    def has(self, name: str) -> bool:
+        return name in self.values
+
+
+#: flag spellings → canonical name; ``True`` marks boolean flags (no value)
+FLAG_SPECS: dict[str, tuple[str, bool]] = {
+    "-n": ("namespace", False), "--namespace": ("namespace", False),
+    "-A": ("all-namespaces", True), "--all-namespaces": ("all-namespaces", True),
+    "-o": ("output", False), "--output": ("output", False),
+    "-l": ("selector", False), "--selector": ("selector", False),
+    "--field-selector": ("field-selector", False),
+    "--show-labels": ("show-labels", True),
+    "-L": ("label-columns", False), "--label-columns": ("label-columns", False),
+    "--no-headers": ("no-headers", True),
+    "-f": ("filename", False), "--filename": ("filename", False),
+    "-R": ("recursive", True), "--recursive": ("recursive", True),
+    "--grace-period": ("grace-period", False),
+    "--force": ("force", True), "--now": ("now", True),
+    "--cascade": ("cascade", False),
+    "--wait": ("wait", False),
+    "--ignore-not-found": ("ignore-not-found", True),
+    "--all": ("all", True),
+    "--dry-run": ("dry-run", False),
+    "--show-events": ("show-events", False),
+}
+
+
+def parse_flags(argv: Sequence[str]) -> Flags:
+    flags = Flags()
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            flags.args += argv[i + 1:]
+            break
+        if a.startswith("-") and a != "-":
+            name, eq, inline = a.partition("=")
+            spec = FLAG_SPECS.get(name)
+            if spec is None and not a.startswith("--") and len(a) > 2:
+                spec = FLAG_SPECS.get(a[:2])  # -ojson, -nkube-system
+                if spec is not None and not spec[1]:
+                    name, eq, inline = a[:2], "=", a[2:]
+            if spec is None:
+                if a.startswith("--"):
+                    raise CommandError(f"unknown flag: {name}")
+                raise CommandError(f"unknown shorthand flag: '{a[1:2]}' in {a}")
+            canonical, boolean = spec
+            if boolean:
+                value = inline if eq else "true"
+            elif eq:
+                value = inline
+            else:
+                if i + 1 >= len(argv):
+                    raise CommandError(f"flag needs an argument: {name}")
+                i += 1
+                value = argv[i]
+            flags.values.setdefault(canonical, []).append(value)
+        else:
+            flags.args.append(a)
+        i += 1
+    return flags
+
+
+@dataclass
+class ResourceRequest:
+    rt: ResourceType
+    names: list[str]
+
+
+def unknown_type(name: str) -> CommandError:
+    return CommandError(f'the server doesn\'t have a resource type "{name}"')
+
+
+def resolve_type(name: str) -> ResourceType:
+    rt = resources.lookup(name)
+    if rt is None:
+        raise unknown_type(name)
+    return rt
+
+
+def resolve_resources(args: list[str]) -> list[ResourceRequest]:
+    """``pods``, ``pods a b``, ``po,svc``, ``pod/a deploy/b``, ``all`` → typed requests."""
+    if not args:
+        return []
+    if all("/" in a for a in args):
+        out: list[ResourceRequest] = []
+        for a in args:
+            tname, _, name = a.partition("/")
+            rt = resolve_type(tname)
+            for req in out:
+                if req.rt is rt:
+                    req.names.append(name)
+                    break
+            else:
+                out.append(ResourceRequest(rt, [name]))
+        return out
+    if any("/" in a for a in args):
+        raise CommandError("there is no need to specify a resource type as a separate argument when passing "
+                           "arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of "
+                           "'kubectl get resource resource/<resource_name>'")
+    kinds: list[ResourceType] = []
+    for tname in args[0].split(","):
+        if not tname:
+            continue
+        cat = resources.category(tname)
+        if cat and resources.lookup(tname) is None:
+            kinds += [rt for rt in cat if rt not in kinds]
+            continue
+        rt = resolve_type(tname)
+        if rt not in kinds:
+            kinds.append(rt)
+    names = args[1:]
+    if names and len(kinds) > 1:
+        return [ResourceRequest(rt, list(names)) for rt in kinds]
+    return [ResourceRequest(rt, list(names)) for rt in kinds]
+
+
+class Kubectl:
+    """kubectl over one simulated cluster."""
+
+    def __init__(self, cluster: Cluster, *, namespace: str = "default",
+                 wait: Callable[[Callable[[], bool], float], bool] | None = None) -> None:
+        self.cluster = cluster
+        self.store = cluster.store
+        self.namespace = namespace
+        #: ``wait(done, timeout)`` lets time pass until ``done()`` (the sim shell advances the clock)
+        self.wait = wait
+
+    def now(self) -> float:
+        return self.cluster.clock.now()
+
+    def run_line(self, line: str) -> Result:
+        return self.run(shlex.split(line))
+
+    def run(self, argv: Sequence[str]) -> Result:
+        argv = list(argv)
+        if argv and argv[0] == "kubectl":
+            argv = argv[1:]
+        result = Result()
+        if not argv:
+            result.error("error: You must specify a command (get, describe, apply, delete).")
+            result.code = 1
+            return result
+        verb, rest = argv[0], argv[1:]
+        from k9play.kubectl import apply as apply_cmd
+        from k9play.kubectl import delete as delete_cmd
+        from k9play.kubectl import describe_cmd, get
+
+        handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
+            "get": get.run,
+            "describe": describe_cmd.run,
+            "apply": apply_cmd.run,
+            "create": apply_cmd.run_create,
+            "delete": delete_cmd.run,
+        }
+        handler = handlers.get(verb)
+        if handler is None:
+            result.error(f'error: unknown command "{verb}" for "kubectl"')
+            result.code = 1
+            return result
+        try:
+            flags = parse_flags(rest)
+            handler(self, flags, result)
+        except CommandError as e:
+            result.error(e.text())
+            result.code = e.code
+        return result
+
+    def namespace_of(self, flags: Flags) -> str:
+        return flags.get("namespace") or self.namespace

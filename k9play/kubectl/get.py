@@ -1,0 +1,90 @@
+"""``kubectl get``: tables (default/wide), YAML, JSON and names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from k9play.api import errors
+from k9play.api.meta import Obj
+from k9play.api.selectors import SelectorError, parse_label_selector
+from k9play.kubectl.commands import CommandError, Flags, Result, resolve_resources
+from k9play.kubectl.printers import list_wrapper, name_line, print_table, to_json, to_yaml
+
+if TYPE_CHECKING:
+    from k9play.kubectl.commands import Kubectl
+
+OUTPUTS = ("", "wide", "yaml", "json", "name")
+
+
+def no_resources(namespace: str | None) -> str:
+    return f"No resources found in {namespace} namespace." if namespace else "No resources found"
+
+
+def run(k: Kubectl, flags: Flags, result: Result) -> None:
+    if not flags.args:
+        raise CommandError('You must specify the type of resource to get. Use "kubectl api-resources" for a '
+                           "complete list of supported resources.\n\nerror: Required resource not specified.\n"
+                           "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. "
+                           "kubectl explain pods).\nSee 'kubectl get -h' for help and examples", verbatim=True)
+    output = flags.get("output", "") or ""
+    if output not in OUTPUTS:
+        raise CommandError(f'unable to match a printer suitable for the output format "{output}", allowed formats '
+                           "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
+                           "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+    requests = resolve_resources(flags.args)
+    all_ns = flags.has("all-namespaces")
+    namespace = None if all_ns else k.namespace_of(flags)
+    try:
+        selector = parse_label_selector(flags.get("selector"))
+    except SelectorError as e:
+        raise CommandError(str(e)) from None
+    field_selector = flags.get("field-selector")
+    multi = len(requests) > 1 or flags.args[0] == "all"
+    named = any(r.names for r in requests)
+    found: list[tuple[str, list[Obj]]] = []
+    missing: list[str] = []
+    for req in requests:
+        ns = namespace if req.rt.namespaced else None
+        if req.names:
+            objs = []
+            for name in req.names:
+                obj = k.store.try_get(req.rt.kind, name, ns or k.namespace_of(flags))
+                if obj is None:
+                    missing.append(str(errors.not_found(req.rt.resource, name).kubectl_text()))
+                elif selector.matches(obj["metadata"].get("labels") or {}):
+                    objs.append(obj)
+        else:
+            try:
+                objs = k.store.list(req.rt.kind, ns, selector, field_selector)
+            except errors.ApiError as e:
+                raise CommandError(e.kubectl_text(), verbatim=True) from None
+        if objs:
+            found.append((req.rt.kind, objs))
+    if output in ("yaml", "json"):
+        items = [o for _, objs in found for o in objs]
+        if items:
+            doc = items[0] if named and len(items) == 1 and len(requests) == 1 and len(requests[0].names) == 1 \
+                else list_wrapper(items)
+            result.write(to_yaml(doc) if output == "yaml" else to_json(doc))
+        elif not missing:
+            result.write(to_yaml(list_wrapper([])) if output == "yaml" else to_json(list_wrapper([])))
+    elif output == "name":
+        for _, objs in found:
+            for o in objs:
+                result.write(name_line(o) + "\n")
+    else:
+        tables = []
+        for kind, objs in found:
+            tables.append(print_table(
+                kind, objs, k.now(), wide=output == "wide", all_namespaces=all_ns,
+                show_labels=flags.has("show-labels"), with_kind=multi, no_headers=flags.has("no-headers"),
+                label_columns=[lc for v in flags.all("label-columns") for lc in v.split(",") if lc],
+            ))
+        result.write("\n".join(tables))
+        if not found and not missing:
+            cluster_scoped = all(not r.rt.namespaced for r in requests)
+            result.error(no_resources(None if all_ns or cluster_scoped else namespace))
+    for line in missing:
+        result.error(line)
+    if missing:
+        result.code = 1

@@ -1,0 +1,103 @@
+"""Scheduling: placement rules and kube-scheduler's FailedScheduling messages."""
+
+from __future__ import annotations
+
+from k9play.manifests.applier import apply_object
+from k9play.scheduler.plugins import Status
+from k9play.scheduler.scheduler import fit_error_message, num_feasible_nodes_to_find
+from tests.helpers import new_cluster, pod
+
+
+def failed_scheduling(cluster, name):
+    return [e["message"] for e in cluster.store.list("Event", "default")
+            if e["reason"] == "FailedScheduling" and e["involvedObject"]["name"] == name]
+
+
+def test_pods_avoid_the_tainted_control_plane():
+    c = new_cluster()
+    for i in range(6):
+        apply_object(c.store, pod(f"p{i}"))
+    c.advance_sync(1)
+    nodes = {p["spec"]["nodeName"] for p in c.store.list("Pod", "default")}
+    assert nodes == {"k9play-worker", "k9play-worker2"}
+
+
+def test_insufficient_cpu_message_matches_kube_scheduler():
+    c = new_cluster()
+    big = pod("big", containers=[{"name": "main", "image": "nginx", "resources": {"requests": {"cpu": "5"}}}])
+    apply_object(c.store, big)
+    c.advance_sync(1)
+    p = c.store.get("Pod", "big", "default")
+    expected = ("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
+                "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+                "2 No preemption victims found for incoming pod.")
+    assert failed_scheduling(c, "big") == [expected]
+    cond = next(x for x in p["status"]["conditions"] if x["type"] == "PodScheduled")
+    assert (cond["status"], cond["reason"], cond["message"]) == ("False", "Unschedulable", expected)
+    assert p["status"]["phase"] == "Pending"
+
+
+def test_node_selector_waits_for_a_matching_label_then_schedules():
+    c = new_cluster()
+    apply_object(c.store, pod("ssd", nodeSelector={"disktype": "ssd"}))
+    c.advance_sync(5)
+    assert c.store.get("Pod", "ssd", "default")["spec"].get("nodeName") is None
+    assert failed_scheduling(c, "ssd")[0].startswith(
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match Pod's node "
+        "affinity/selector.")
+    node = c.store.get("Node", "k9play-worker2")
+    c.store.update({**node, "metadata": {**node["metadata"], "labels": {**node["metadata"]["labels"],
+                                                                          "disktype": "ssd"}}})
+    c.advance_sync(15)
+    p = c.store.get("Pod", "ssd", "default")
+    assert p["spec"]["nodeName"] == "k9play-worker2"
+    assert p["status"]["phase"] == "Running"
+
+
+def test_toleration_allows_the_control_plane_and_node_name_pins():
+    c = new_cluster(workers=0)
+    apply_object(c.store, pod("tolerant", tolerations=[{"key": "node-role.kubernetes.io/control-plane",
+                                                         "operator": "Exists", "effect": "NoSchedule"}]))
+    apply_object(c.store, pod("intolerant"))
+    c.advance_sync(1)
+    assert c.store.get("Pod", "tolerant", "default")["spec"]["nodeName"] == "k9play-control-plane"
+    assert c.store.get("Pod", "intolerant", "default")["spec"].get("nodeName") is None
+
+
+def test_required_node_affinity_with_operators():
+    c = new_cluster(workers=3)
+    affinity = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "NotIn",
+                               "values": ["k9play-worker", "k9play-worker2"]}]}]}}}
+    apply_object(c.store, pod("aff", affinity=affinity))
+    c.advance_sync(1)
+    assert c.store.get("Pod", "aff", "default")["spec"]["nodeName"] == "k9play-worker3"
+
+
+def test_unschedulable_pod_retries_when_capacity_frees_up():
+    c = new_cluster(workers=1)
+    hog = pod("hog", containers=[{"name": "m", "image": "nginx", "resources": {"requests": {"cpu": "3"}}}])
+    apply_object(c.store, hog)
+    waiting = pod("waiting", containers=[{"name": "m", "image": "nginx", "resources": {"requests": {"cpu": "2"}}}])
+    apply_object(c.store, waiting)
+    c.advance_sync(10)
+    assert c.store.get("Pod", "waiting", "default")["spec"].get("nodeName") is None
+    c.store.delete("Pod", "hog", "default")
+    c.advance_sync(60)
+    assert c.store.get("Pod", "waiting", "default")["spec"]["nodeName"] == "k9play-worker"
+
+
+def test_fit_error_sorts_reasons_as_strings():
+    statuses = {"a": Status("Unschedulable", ["Insufficient cpu"]),
+                "b": Status("Unschedulable", ["Insufficient cpu", "Insufficient memory"]),
+                "c": Status("UnschedulableAndUnresolvable", ["node(s) had untolerated taint(s)"])}
+    assert fit_error_message(12, statuses) == ("0/12 nodes are available: 1 Insufficient memory, "
+                                               "1 node(s) had untolerated taint(s), 2 Insufficient cpu.")
+
+
+def test_percentage_of_nodes_to_score():
+    assert num_feasible_nodes_to_find(50) == 50
+    assert num_feasible_nodes_to_find(100) == 100
+    assert num_feasible_nodes_to_find(1000) == 420
+    assert num_feasible_nodes_to_find(5000) == 500
+    assert num_feasible_nodes_to_find(6000) == 300

@@ -1,0 +1,112 @@
+"""Folder sync: apply, change, prune, all-or-nothing on errors, and the real file watcher."""
+
+import asyncio
+from pathlib import Path
+
+import yaml
+
+from k9play.manifests.sync import FolderSync
+from tests.helpers import deployment, new_cluster
+
+
+def write(path: Path, *objs) -> None:
+    path.write_text(yaml.safe_dump_all(objs, sort_keys=False))
+
+
+def images(cluster):
+    return sorted({p["spec"]["containers"][0]["image"] for p in cluster.store.list("Pod", "default")})
+
+
+def test_apply_change_prune_and_delete(tmp_path):
+    c = new_cluster()
+    f = tmp_path / "app.yaml"
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "1"}}
+    write(f, deployment(), cm)
+    sync = FolderSync(c.store, [tmp_path])
+    report = sync.sync_all()
+    assert report.applied == ["configmap/cfg created", "deployment.apps/web created"]
+    c.advance_sync(30)
+    write(f, deployment(image="nginx:1.16.1"))
+    report = sync.sync_file(f)
+    assert report.applied == ["deployment.apps/web configured"]
+    assert report.deleted == ["configmap/cfg deleted"]
+    c.advance_sync(90)
+    assert images(c) == ["nginx:1.16.1"]
+    f.unlink()
+    report = sync.sync_file(f)
+    assert report.deleted == ["deployment.apps/web deleted"]
+    c.advance_sync(60)
+    assert c.store.list("Pod", "default") == [] and c.store.list("ReplicaSet", "default") == []
+
+
+def test_broken_file_changes_nothing_and_reports_file_line(tmp_path):
+    c = new_cluster()
+    f = tmp_path / "app.yaml"
+    write(f, deployment())
+    sync = FolderSync(c.store, [tmp_path])
+    sync.sync_all()
+    c.advance_sync(30)
+    before = c.store.get("Deployment", "web", "default")
+    f.write_text(f.read_text().replace("nginx:1.14.2", "nginx:1.16.1").replace("replicas: 3", "replicas: [3"))
+    report = sync.sync_file(f)
+    assert len(report.errors) == 1 and str(report.errors[0]).startswith(f"{f}:")
+    assert "YAML syntax error" in report.errors[0].message
+    assert c.store.get("Deployment", "web", "default") is before
+    # a schema error on one document keeps the others of the file from applying too
+    bad = deployment(image="nginx:1.16.1")
+    bad["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = 7
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "new"}}
+    write(f, cm, bad)
+    report = sync.sync_file(f)
+    err = report.errors[0]
+    assert (err.line, err.col) == (27, 9) and "imagePullPolicy" in err.message
+    assert c.store.try_get("ConfigMap", "new", "default") is None
+    assert c.store.get("Deployment", "web", "default") is before
+    write(f, deployment())
+    assert sync.sync_file(f).errors == [] and f not in sync.errors
+
+
+def test_unknown_kind_is_named(tmp_path):
+    c = new_cluster()
+    f = tmp_path / "crd.yaml"
+    write(f, {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}})
+    err = FolderSync(c.store, [f]).sync_all().errors[0]
+    assert 'no matches for kind "Widget" in version "example.com/v1"' in err.message
+    assert err.line == 2
+
+
+def test_namespace_created_by_the_same_file(tmp_path):
+    c = new_cluster()
+    write(tmp_path / "ns.yaml", deployment(namespace="dev"),
+          {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    report = FolderSync(c.store, [tmp_path]).sync_all()
+    assert report.applied == ["namespace/dev created", "deployment.apps/web created"]
+
+
+async def test_watcher_applies_saves(tmp_path):
+    c = new_cluster()
+    f = tmp_path / "app.yaml"
+    write(f, deployment())
+    sync = FolderSync(c.store, [tmp_path])
+    sync.sync_all()
+    reports: asyncio.Queue = asyncio.Queue()
+    stop = asyncio.Event()
+    task = asyncio.create_task(sync.watch(reports.put_nowait, stop))
+    for _ in range(50):  # wait until the watcher is really watching
+        write(tmp_path / "probe.yaml", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "probe"}})
+        try:
+            await asyncio.wait_for(reports.get(), timeout=0.2)
+            break
+        except TimeoutError:
+            continue
+    write(f, deployment(image="nginx:1.16.1"))
+    report = await asyncio.wait_for(reports.get(), timeout=10)
+    assert report.applied == ["deployment.apps/web configured"]
+    (tmp_path / "broken.yaml").write_text("kind: [\n")
+    report = await asyncio.wait_for(reports.get(), timeout=10)
+    assert report.errors and str(report.errors[0]).startswith(str(tmp_path / "broken.yaml") + ":")
+    f.unlink()
+    report = await asyncio.wait_for(reports.get(), timeout=10)
+    assert report.deleted == ["deployment.apps/web deleted"]
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)

@@ -1,0 +1,86 @@
+"""``k9play sim``: the headless shell used by people and by these tests."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from k9play.cli import main, parse_duration, run_sim
+from tests.helpers import CORPUS, deployment
+
+
+def sim(paths, *commands, stdin=""):
+    out, err = io.StringIO(), io.StringIO()
+    code = run_sim([str(p) for p in paths], 2, 0, list(commands) if commands else None, io.StringIO(stdin), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_durations():
+    assert parse_duration("35s") == 35 and parse_duration("2m") == 120 and parse_duration("1h30m") == 5400
+    assert parse_duration("500ms") == 0.5 and parse_duration("7") == 7
+    with pytest.raises(ValueError):
+        parse_duration("soon")
+
+
+def test_sim_rollout_transcript(tmp_path):
+    f = tmp_path / "web.yaml"
+    f.write_text(yaml.safe_dump(deployment()))
+    code, out, err = sim([f], "echo -- t=0", "kubectl get deploy", "advance 60s", "echo -- t=60",
+                         "kubectl get deploy")
+    assert code == 0 and err == ""
+    assert out.splitlines() == [
+        "-- t=0",
+        "NAME   READY   UP-TO-DATE   AVAILABLE   AGE",
+        "web    0/3     3            0           0s",
+        "-- t=60",
+        "NAME   READY   UP-TO-DATE   AVAILABLE   AGE",
+        "web    3/3     3            3           60s",
+    ]
+
+
+def test_sim_reads_stdin_and_fails_with_kubectl_text(tmp_path):
+    code, out, err = sim([], stdin="kubectl get pods nope\nadvance 1m\nkubectl get nodes\n")
+    assert code == 1
+    assert err == 'Error from server (NotFound): pods "nope" not found\n'
+    assert out.splitlines()[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    assert "k9play-control-plane   Ready    control-plane   60s" in out
+
+
+def test_sim_delete_waits_for_graceful_termination(tmp_path):
+    f = tmp_path / "web.yaml"
+    f.write_text(yaml.safe_dump(deployment(replicas=1)))
+    code, out, _err = sim([f], "advance 30s", "kubectl delete pods --all", "kubectl get pods")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith('pod "web-') and lines[0].endswith('" deleted from default namespace')
+    # the replacement pod was created while the old one terminated
+    assert lines[1].split()[:3] == ["NAME", "READY", "STATUS"] and len(lines) == 3
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+def test_acceptance_nginx_deployment_from_the_docs():
+    path = CORPUS / "k8s-docs-examples" / "controllers" / "nginx-deployment.yaml"
+    code, out, err = sim([path], "advance 60s", "kubectl get deploy,rs,pods -o wide")
+    assert code == 0, err
+    blocks = out.split("\n\n")
+    assert blocks[0].splitlines()[1].split()[:4] == ["deployment.apps/nginx-deployment", "3/3", "3", "3"]
+    pods = blocks[2].splitlines()[1:]
+    assert len(pods) == 3
+    for line in pods:
+        cols = line.split()
+        assert cols[2] == "Running" and cols[6] in ("k9play-worker", "k9play-worker2")
+
+
+def test_console_script_entry_point(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "k9play", "sim", "-c", "kubectl get ns default"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[1].split()[:2] == ["default", "Active"]
+
+
+def test_main_rejects_bad_advance():
+    assert main(["sim", "-c", "advance soon"]) == 1
