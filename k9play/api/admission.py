@@ -12,6 +12,7 @@ validation — in the apiserver's order.
 from __future__ import annotations
 
 import ipaddress
+import random
 from typing import TYPE_CHECKING, Any
 
 from k9play.api import defaults, errors, schema, validation
@@ -193,7 +194,7 @@ def _allocate_service(svc: Obj, store: ObjectStore) -> None:
                     "provided IP is already allocated")])
         else:
             want = _next_ip(used_ips, svc["metadata"].get("name") == "kubernetes"
-                            and svc["metadata"].get("namespace") == "default")
+                            and svc["metadata"].get("namespace") == "default", store.clock.rng)
         spec["clusterIP"] = want
         spec["clusterIPs"] = [want]
     else:
@@ -219,15 +220,20 @@ def _allocate_service(svc: Obj, store: ObjectStore) -> None:
     svc["status"] = {"loadBalancer": {}}
 
 
-def _next_ip(used: set[str], first: bool) -> str:
-    hosts = SERVICE_CIDR.hosts()
+def _next_ip(used: set[str], first: bool, rng: random.Random) -> str:
+    """The apiserver allocates ClusterIPs at random in the range (seeded here)."""
+    base = int(SERVICE_CIDR.network_address)
     if first:
-        return str(next(hosts))
-    next(hosts)  # 10.96.0.1 is the kubernetes service's
-    for ip in hosts:
-        s = str(ip)
-        if s not in used and s != "10.96.0.10":
-            return s
+        return str(ipaddress.ip_address(base + 1))  # the kubernetes service
+    size = SERVICE_CIDR.num_addresses
+    for _ in range(64):
+        ip = str(ipaddress.ip_address(base + rng.randrange(2, size - 1)))
+        if ip not in used and ip != "10.96.0.10":
+            return ip
+    for offset in range(2, size - 1):
+        ip = str(ipaddress.ip_address(base + offset))
+        if ip not in used and ip != "10.96.0.10":
+            return ip
     raise errors.ApiError("Internal error occurred: failed to allocate a serviceIP: range is full", 500)
 
 

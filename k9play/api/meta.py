@@ -104,7 +104,12 @@ def new_uid(rng: random.Random) -> str:
 # ------------------------------------------------------------------------- time
 def format_time(t: float) -> str:
     """RFC 3339 with second precision, as ``metav1.Time`` serialises."""
-    return _dt.datetime.fromtimestamp(int(t), _dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _format_second(int(t))
+
+
+@lru_cache(maxsize=4096)
+def _format_second(t: int) -> str:
+    return _dt.datetime.fromtimestamp(t, _dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_micro_time(t: float) -> str:

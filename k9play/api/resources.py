@@ -107,10 +107,15 @@ def by_kind(kind: str) -> ResourceType:
     return _BY_KIND[kind]
 
 
+_BY_GVK: dict[tuple[str, str], ResourceType] = {
+    (av, rt.kind): rt for rt in RESOURCE_TYPES for av in rt.api_versions()
+}
+
+
 def for_object(api_version: str, kind: str) -> ResourceType:
     """Resolve a manifest's ``apiVersion``/``kind``; unknown pairs raise ``NoKindMatchError``."""
-    rt = _BY_KIND.get(kind)
-    if rt is None or api_version not in rt.api_versions():
+    rt = _BY_GVK.get((api_version, kind))
+    if rt is None:
         raise NoKindMatchError(kind, api_version)
     return rt
 

@@ -373,7 +373,9 @@ class ObjectStore:
         if want_rv and want_rv != cur["metadata"]["resourceVersion"]:
             raise errors.conflict(rt.resource, name)
         if subresource == "status":
-            new = copy_obj(cur)
+            # stored objects are never mutated, so the new version may share cur's spec
+            new = dict(cur)
+            new["metadata"] = dict(cur["metadata"])
             if "status" in obj:
                 new["status"] = copy_obj(obj["status"])
             else:
@@ -384,7 +386,9 @@ class ObjectStore:
             if rt.kind != "Namespace":
                 raise errors.ApiError(f"the server could not find the requested resource ({rt.resource}/finalize)",
                                       404, "NotFound")
-            new = copy_obj(cur)
+            new = dict(cur)
+            new["metadata"] = dict(cur["metadata"])
+            new["spec"] = dict(cur.get("spec") or {})
             new.setdefault("spec", {})["finalizers"] = list((obj.get("spec") or {}).get("finalizers") or [])
             if not new["spec"]["finalizers"]:
                 del new["spec"]["finalizers"]
@@ -534,9 +538,10 @@ class ObjectStore:
             raise errors.ApiError(f'pod {name_of(pod)} is being deleted, cannot be assigned to a host',
                                   409, "Conflict")
         ks = self._kind("Pod")
-        new = copy_obj(cur)
-        new["spec"]["nodeName"] = node_name
-        status = new.setdefault("status", {})
+        new = dict(cur)
+        new["metadata"] = dict(cur["metadata"])
+        new["spec"] = {**cur["spec"], "nodeName": node_name}
+        new["status"] = status = copy_obj(cur.get("status") or {})
         conds = [c for c in status.get("conditions", []) if c.get("type") != "PodScheduled"]
         conds.insert(0, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
                          "lastTransitionTime": format_time(self.clock.now())})

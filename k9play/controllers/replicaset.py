@@ -228,9 +228,7 @@ class ReplicaSetController(Controller):
         # zero-valued fields are omitted by the Go serializer
         status = {k: v for k, v in status.items() if v not in (0, None) or k == "replicas"}
         if status != rs.get("status"):
-            new = copy_obj(rs)
-            new["status"] = status
-            self.store.update_status(new)
+            self.store.update_status({**rs, "status": status})
         want = spec.get("replicas", 1)
         if min_ready > 0 and ready == want and available != want:
             return float(min_ready)

@@ -323,10 +323,8 @@ class PodWorker:
         status["startTime"] = format_time(self.start_time)
         if status == old:
             return
-        new = copy_obj(pod)
-        new["status"] = status
         try:
-            self.store.update_status(new)
+            self.store.update_status({**pod, "status": status})
         except errors.ApiError:
             pass
 

@@ -1,3 +1,5 @@
+import ipaddress
+
 import pytest
 
 from k9play.api import errors, schema
@@ -44,7 +46,8 @@ def test_service_defaults_and_cluster_ip(store):
                         "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}], "type": "NodePort"}})
     port = svc["spec"]["ports"][0]
     assert port == {"port": 80, "protocol": "TCP", "targetPort": 80, "nodePort": 30000}
-    assert svc["spec"]["clusterIP"].startswith("10.96.") and svc["spec"]["sessionAffinity"] == "None"
+    assert ipaddress.ip_address(svc["spec"]["clusterIP"]) in ipaddress.ip_network("10.96.0.0/12")
+    assert svc["spec"]["clusterIPs"] == [svc["spec"]["clusterIP"]] and svc["spec"]["sessionAffinity"] == "None"
 
 
 def test_semantic_validation_names_fields(store):

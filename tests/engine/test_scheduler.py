@@ -101,3 +101,21 @@ def test_percentage_of_nodes_to_score():
     assert num_feasible_nodes_to_find(1000) == 420
     assert num_feasible_nodes_to_find(5000) == 500
     assert num_feasible_nodes_to_find(6000) == 300
+
+
+def test_node_from_a_manifest_joins_and_takes_pods():
+    from k9play.cluster import node_manifest
+
+    c = new_cluster(workers=0)
+    big = node_manifest("gpu-1", capacity={"cpu": "16", "memory": "64Gi", "pods": "110"})
+    big["metadata"]["labels"]["accelerator"] = "gpu"
+    del big["status"]
+    big["status"] = {"capacity": {"cpu": "16", "memory": "64Gi", "pods": "110"}}
+    apply_object(c.store, big)
+    apply_object(c.store, pod("needs-gpu", nodeSelector={"accelerator": "gpu"}))
+    c.advance_sync(10)
+    node = c.store.get("Node", "gpu-1")
+    ready = [x for x in node["status"]["conditions"] if x["type"] == "Ready"][0]
+    assert ready["status"] == "True" and node["status"]["allocatable"]["cpu"] == "16"
+    p = c.store.get("Pod", "needs-gpu", "default")
+    assert p["spec"]["nodeName"] == "gpu-1" and p["status"]["phase"] == "Running"
