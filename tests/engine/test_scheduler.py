@@ -115,7 +115,7 @@ def test_node_from_a_manifest_joins_and_takes_pods():
     apply_object(c.store, pod("needs-gpu", nodeSelector={"accelerator": "gpu"}))
     c.advance_sync(10)
     node = c.store.get("Node", "gpu-1")
-    ready = [x for x in node["status"]["conditions"] if x["type"] == "Ready"][0]
+    ready = next(x for x in node["status"]["conditions"] if x["type"] == "Ready")
     assert ready["status"] == "True" and node["status"]["allocatable"]["cpu"] == "16"
     p = c.store.get("Pod", "needs-gpu", "default")
     assert p["spec"]["nodeName"] == "gpu-1" and p["status"]["phase"] == "Running"
