@@ -30,6 +30,11 @@ class PodInfo:
     extended: dict[str, int]
     host_ports: list[tuple[str, str, int]]
     tolerations: list[Obj]
+    node_name: str = ""
+    #: nodeSelector or required node affinity present (the NodeAffinity filter has work to do)
+    node_affinity: bool = False
+    #: preferred node-affinity terms present (the NodeAffinity score has work to do)
+    preferred_affinity: bool = False
 
     @classmethod
     def of(cls, pod: Obj) -> PodInfo:
@@ -48,7 +53,12 @@ class PodInfo:
             for p in c.get("ports") or []:
                 if p.get("hostPort"):
                     ports.append((p.get("hostIP", "0.0.0.0"), p.get("protocol", "TCP"), int(p["hostPort"])))
-        return cls(pod, cpu, mem, score_cpu, score_mem, extended, ports, list(spec.get("tolerations") or []))
+        node_aff = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+        return cls(pod, cpu, mem, score_cpu, score_mem, extended, ports, list(spec.get("tolerations") or []),
+                   node_name=spec.get("nodeName") or "",
+                   node_affinity=bool(spec.get("nodeSelector")) or
+                   "requiredDuringSchedulingIgnoredDuringExecution" in node_aff,
+                   preferred_affinity=bool(node_aff.get("preferredDuringSchedulingIgnoredDuringExecution")))
 
     @property
     def priority(self) -> int:

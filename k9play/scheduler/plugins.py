@@ -52,8 +52,7 @@ class NodeName(FilterPlugin):
     name = "NodeName"
 
     def filter(self, pod: PodInfo, node: NodeInfo) -> Status | None:
-        want = pod.pod.get("spec", {}).get("nodeName")
-        if want and want != node.name:
+        if pod.node_name and pod.node_name != node.name:
             return Status(UNRESOLVABLE, ["node(s) didn't match the requested node name"], self.name)
         return None
 
@@ -62,8 +61,8 @@ class TaintToleration(FilterPlugin):
     name = "TaintToleration"
 
     def filter(self, pod: PodInfo, node: NodeInfo) -> Status | None:
-        taints = node.node.get("spec", {}).get("taints") or []
-        if untolerated_taint(taints, pod.tolerations, ("NoSchedule", "NoExecute")) is None:
+        taints = node.node.get("spec", {}).get("taints")
+        if not taints or untolerated_taint(taints, pod.tolerations, ("NoSchedule", "NoExecute")) is None:
             return None
         return Status(UNRESOLVABLE, ["node(s) had untolerated taint(s)"], self.name)
 
@@ -72,7 +71,7 @@ class NodeAffinity(FilterPlugin):
     name = "NodeAffinity"
 
     def filter(self, pod: PodInfo, node: NodeInfo) -> Status | None:
-        if pod_matches_node_selector_and_affinity(pod.pod, node.node):
+        if not pod.node_affinity or pod_matches_node_selector_and_affinity(pod.pod, node.node):
             return None
         return Status(UNRESOLVABLE, ["node(s) didn't match Pod's node affinity/selector"], self.name)
 
@@ -171,6 +170,9 @@ class TaintTolerationScore(ScorePlugin):
     def score(self, pod: PodInfo, node: NodeInfo) -> int:
         from k9play.api.scheduling import tolerates
 
+        taints = node.node.get("spec", {}).get("taints")
+        if not taints:
+            return 0
         prefer = [t for t in pod.tolerations if (t.get("effect") or "PreferNoSchedule") == "PreferNoSchedule"]
         return sum(1 for taint in node.node.get("spec", {}).get("taints") or []
                    if taint.get("effect") == "PreferNoSchedule" and not any(tolerates(t, taint) for t in prefer))
@@ -184,7 +186,7 @@ class NodeAffinityScore(ScorePlugin):
     weight = 2
 
     def score(self, pod: PodInfo, node: NodeInfo) -> int:
-        return preferred_affinity_score(pod.pod, node.node)
+        return preferred_affinity_score(pod.pod, node.node) if pod.preferred_affinity else 0
 
     def normalize(self, scores: list[int]) -> list[int]:
         return _default_normalize(scores, reverse=False)
