@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from k9play.api.store import ObjectStore
     from k9play.clock import TimerHandle
 
+#: The kubelet notices a newly bound pod through its watch and its pod worker's first sync;
+#: until then kubectl shows the pod as plain ``Pending``.
+NOTICE_SECONDS = 0.5
 SANDBOX_SECONDS = 1.0
 CREATE_SECONDS = 0.2
 START_SECONDS = 0.1
@@ -135,6 +138,10 @@ class PodWorker:
 
     # ----------------------------------------------------------- lifecycle
     def start(self) -> None:
+        self._later(NOTICE_SECONDS, self._first_sync)
+
+    def _first_sync(self) -> None:
+        self.start_time = self.clock.now()
         self.write_status()
         self._later(SANDBOX_SECONDS, self._sandbox_ready)
 

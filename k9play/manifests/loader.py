@@ -97,10 +97,14 @@ def _index_lines(node: yaml.Node, prefix: str, out: dict[str, tuple[int, int]]) 
 
 
 def _yaml_error(path: Path, exc: yaml.YAMLError) -> LoadError:
+    """Place a syntax error where the parser gave up, and say where the open construct began."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark is not mark:
+        context = f"{context} (started at line {context_mark.line + 1}, column {context_mark.column + 1})"
     msg = f"{context}: {problem}" if context and problem else str(problem)
     return LoadError(path, line, col, f"YAML syntax error: {msg}")
 

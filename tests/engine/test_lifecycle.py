@@ -17,7 +17,7 @@ def test_pod_goes_pending_containercreating_running_with_kubelet_events():
         status = pod_status_reason(c.store.get("Pod", "web", "default"))
         if status != seen[-1]:
             seen.append(status)
-    assert seen == ["ContainerCreating", "Running"]
+    assert seen == ["Pending", "ContainerCreating", "Running"]
     p = c.store.get("Pod", "web", "default")
     assert p["status"]["podIP"].startswith("10.244.") and p["status"]["hostIP"].startswith("172.18.0.")
     reasons = [e["reason"] for e in sorted(c.store.list("Event", "default"), key=lambda e: e["metadata"]["name"])

@@ -1,0 +1,90 @@
+"""Describe / YAML of one object, pushed over the browser and kept live (k9s ``live_view``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from k9play.api.meta import Obj
+from k9play.api.resources import ResourceType
+from k9play.kubectl.describe import describe
+from k9play.kubectl.printers import to_yaml
+from k9play.tui.screens.help import HelpScreen
+from k9play.tui.widgets import ClusterHeader, DetailView, Flash
+
+if TYPE_CHECKING:
+    from k9play.tui.app import K9playApp
+
+Mode = Literal["describe", "yaml"]
+
+
+class DetailScreen(Screen[None]):
+    """Re-renders when the object is replaced in the store (and, for describe, as ages tick)."""
+
+    AUTO_FOCUS = "#detail"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
+    ]
+
+    def __init__(self, rt: ResourceType, key: tuple[str, str], mode: Mode) -> None:
+        super().__init__()
+        self.rt = rt
+        self.obj_namespace, self.obj_name = key
+        self.mode: Mode = mode
+        self._obj: Obj | None = None
+        self._stamp: int | None = None
+        self._gone = False
+
+    @property
+    def k9(self) -> K9playApp:
+        return cast("K9playApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader()
+        yield DetailView(id="detail")
+        yield Flash(self.k9.flash_message)
+
+    def on_mount(self) -> None:
+        self.sync(self.k9.cluster.clock.now())
+
+    def sync(self, now: float) -> None:
+        obj = self.k9.cluster.store.try_get(self.rt.kind, self.obj_name, self.obj_namespace or None)
+        view = self.query_one(DetailView)
+        if obj is None:
+            if not self._gone:
+                self._gone = True
+                view.show_title(self.mode, self._path, " [deleted]")
+            self.query_one(ClusterHeader).update_state()
+            return
+        stamp = int(now)
+        if obj is not self._obj or (self.mode == "describe" and stamp != self._stamp) or self._gone:
+            self._gone = False
+            self._obj, self._stamp = obj, stamp
+            text = describe(self.k9.cluster.store, obj, now) if self.mode == "describe" else to_yaml(obj)
+            view.show(text)
+            view.show_title(self.mode, self._path)
+        self.query_one(ClusterHeader).update_state()
+
+    @property
+    def _path(self) -> str:
+        return f"{self.obj_namespace}/{self.obj_name}" if self.obj_namespace else self.obj_name
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_top(self) -> None:
+        self.query_one(DetailView).scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.query_one(DetailView).scroll_end(animate=False)

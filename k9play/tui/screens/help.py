@@ -1,0 +1,103 @@
+"""``?``: every key the browser and detail screens understand, plus the prompt's commands."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widget import Widget
+
+from k9play.tui.widgets import ClusterHeader
+
+COMMANDS = [
+    (":pods [ns|all]", "Pods (:po :pod)"),
+    (":deploy", "Deployments (:dp)"),
+    (":rs", "ReplicaSets"),
+    (":svc", "Services"),
+    (":nodes", "Nodes (:no)"),
+    (":ns [name]", "Namespaces / switch"),
+    (":events", "Events (:ev)"),
+    (":<kind> -A", "All namespaces"),
+    (":pause :resume", "Simulated time"),
+    (":speed N", "Time speed factor"),
+]
+
+
+def binding_rows(bindings: list[BindingType], display: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(key, description) rows from a ``BINDINGS`` list, so the help never drifts from the code."""
+    rows = []
+    for b in bindings:
+        if not isinstance(b, Binding) or not b.description:
+            continue
+        keys = (b.key_display or b.key).split(",")
+        rows.append(("/".join((display or {}).get(k, k) for k in keys), b.description))
+    return rows
+
+
+class HelpTable(Widget):
+    """k9s' help: sections side by side, keys in the key colour."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"help-table--section", "help-table--key", "help-table--text"}
+
+    DEFAULT_CSS = """
+    HelpTable {
+        height: 1fr;
+        padding: 1 2;
+        border: round $k9s-border;
+        border-title-color: $k9s-title;
+        & > .help-table--section { color: $k9s-help-section; text-style: bold; }
+        & > .help-table--key { color: $k9s-menu-key; }
+        & > .help-table--text { color: $k9s-help-text; }
+    }
+    """
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def render(self) -> RenderableType:
+        section, key, text = (self.get_component_rich_style(f"help-table--{n}") for n in ("section", "key", "text"))
+        grid = Table.grid(padding=(0, 4))
+        columns = []
+        for title, rows in self.sections:
+            col = Table.grid(padding=(0, 1))
+            col.add_column(style=key, no_wrap=True)
+            col.add_column(style=text, no_wrap=True)
+            col.add_row(Text(title, style=section), "")
+            for k, d in rows:
+                col.add_row(Text(f"<{k}>"), Text(d))
+            grid.add_column(vertical="top")
+            columns.append(col)
+        grid.add_row(*columns)
+        return grid
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "back", "Back", key_display="esc"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from k9play.tui.screens.browser import BrowserScreen
+        from k9play.tui.screens.detail import DetailScreen
+        from k9play.tui.widgets import ResourceTable
+
+        shown = {"colon": ":", "question_mark": "?", "escape": "esc"}
+        general = [*binding_rows(BrowserScreen.BINDINGS, shown), ("ctrl-c", "Quit")]
+        table = HelpTable([
+            ("RESOURCE", general),
+            ("NAVIGATION", binding_rows(ResourceTable.BINDINGS, shown)),
+            ("DETAIL", binding_rows(DetailScreen.BINDINGS, shown)),
+            ("COMMANDS", COMMANDS),
+        ])
+        table.border_title = " help "
+        yield ClusterHeader()
+        yield table
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,71 @@
+"""Scrollable text for describe/YAML, coloured the k9s way (key, colon, value)."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+#: ``  key: value`` / ``- key: value`` lines; anything else is drawn as a plain value.
+KEY_LINE = re.compile(r"^(\s*(?:- )?)([^\s:#][^:]*?)(:)(?=\s|$)(.*)$")
+
+
+def colorize(text: str, key: Style, colon: Style, value: Style) -> Text:
+    """One pass over the lines; cheap enough to redo on every change of the object."""
+    out = Text(no_wrap=True, overflow="ignore")
+    for line in text.splitlines():
+        m = KEY_LINE.match(line)
+        if m is None:
+            out.append(line, value)
+        else:
+            indent, k, c, rest = m.groups()
+            out.append(indent, value)
+            out.append(k, key)
+            out.append(c, colon)
+            out.append(rest, value)
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+class DetailView(VerticalScroll, can_focus=True):
+    """Keeps its scroll position when the text is replaced (the live refresh)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "detail-view--key", "detail-view--colon", "detail-view--value", "detail-view--title-path",
+    }
+
+    DEFAULT_CSS = """
+    DetailView {
+        scrollbar-size-vertical: 1;
+        & > .detail-view--key { color: $k9s-yaml-key; }
+        & > .detail-view--colon { color: $k9s-yaml-colon; }
+        & > .detail-view--value { color: $k9s-yaml-value; }
+        & > .detail-view--title-path { color: $k9s-title-highlight; text-style: bold; }
+        Static { width: auto; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-text")
+
+    def show_title(self, mode: str, path: str, suffix: str = "") -> None:
+        """`` yaml(default/web-1) `` in the border, like k9s' detail views."""
+        st = self.get_component_rich_style("detail-view--title-path")
+        self.border_title = Text.assemble(f" {mode}(", (path, Style(color=st.color, bold=st.bold)), f"){suffix} ")
+
+    def show(self, text: str) -> None:
+        if text == self.text:
+            return
+        self.text = text
+        styles = [self.get_component_rich_style(f"detail-view--{n}") for n in ("key", "colon", "value")]
+        self.query_one("#detail-text", Static).update(colorize(text, *styles))

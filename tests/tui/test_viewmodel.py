@@ -1,0 +1,119 @@
+"""The table view-model without any Textual: batching, order, status classes, laziness."""
+
+from __future__ import annotations
+
+from k9play.api.resources import by_kind
+from k9play.api.store import ADDED, DELETED, MODIFIED, WatchEvent
+from k9play.cluster import Cluster
+from k9play.manifests.applier import apply_object
+from k9play.tui.viewmodels import ResourceTableModel, RowStatus
+from k9play.tui.viewmodels.table import FLASH_SECONDS
+
+from .helpers import nginx_deployment
+
+
+def _pod(name: str, ns: str = "default") -> dict:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": ns}, "spec": {}, "status": {}}
+
+
+def test_events_are_batched_until_apply(cluster: Cluster) -> None:
+    dirty: list[int] = []
+    model = ResourceTableModel(cluster.store, by_kind("Pod"), "default", on_dirty=lambda: dirty.append(1))
+    apply_object(cluster.store, nginx_deployment(replicas=5))
+    cluster.advance_sync(10)
+    assert len(model) == 0, "nothing is applied before the frame"
+    assert dirty == [1], "one wake-up per batch, not one per event"
+    assert model.pending == 5, "events coalesce per object"
+    delta = model.apply_pending(cluster.clock.now())
+    assert (delta.added, delta.removed) == (5, 0)
+    assert model.keys == sorted(model.keys) and len(model) == 5
+    assert model.apply_pending(cluster.clock.now()).structural is False
+
+
+def test_sorted_namespace_then_name_and_all_namespaces_column(cluster: Cluster) -> None:
+    model = ResourceTableModel(cluster.store, by_kind("Pod"), None)
+    assert model.names[:2] == ["NAMESPACE", "NAME"]
+    now = cluster.clock.now()
+    for ns, name in [("b", "x"), ("a", "z"), ("b", "a"), ("a", "b")]:
+        model._on_event(WatchEvent(ADDED, _pod(name, ns), None, 0))
+    model.apply_pending(now)
+    assert model.keys == [("a", "b"), ("a", "z"), ("b", "a"), ("b", "x")]
+    model._on_event(WatchEvent(DELETED, _pod("z", "a"), None, 0))
+    model._on_event(WatchEvent(ADDED, _pod("c", "a"), None, 0))
+    delta = model.apply_pending(now)
+    assert (delta.added, delta.removed) == (1, 1)
+    assert model.keys == [("a", "b"), ("a", "c"), ("b", "a"), ("b", "x")]
+    assert model.row(1, now).cells[:2] == ("a", "c")
+
+
+def test_bulk_batches_stay_sorted(cluster: Cluster) -> None:
+    model = ResourceTableModel(cluster.store, by_kind("Pod"), "default")
+    for i in reversed(range(3000)):
+        model._on_event(WatchEvent(ADDED, _pod(f"p{i:05d}"), None, 0))
+    model.apply_pending(0)
+    assert len(model) == 3000 and model.keys == sorted(model.keys)
+    for i in range(0, 3000, 2):
+        model._on_event(WatchEvent(DELETED, _pod(f"p{i:05d}"), None, 0))
+    model.apply_pending(0)
+    assert len(model) == 1500 and model.keys[0] == ("default", "p00001")
+
+
+def test_namespace_filter_and_close(cluster: Cluster) -> None:
+    model = ResourceTableModel(cluster.store, by_kind("Pod"), "default")
+    model._on_event(WatchEvent(ADDED, _pod("elsewhere", "kube-system"), None, 0))
+    assert model.pending == 0
+    model.close()
+    apply_object(cluster.store, nginx_deployment())
+    cluster.advance_sync(1)
+    assert model.pending == 0
+
+
+def test_flash_and_status_use_the_virtual_clock(cluster: Cluster) -> None:
+    model = ResourceTableModel(cluster.store, by_kind("Pod"), "default")
+    model._on_event(WatchEvent(ADDED, _pod("a"), None, 0))
+    model.apply_pending(100.0)
+    row = model.row(0, 100.0)
+    assert model.flash(row, 100.0) == "add"
+    assert model.flash(row, 100.0 + FLASH_SECONDS) == ""
+    model._on_event(WatchEvent(MODIFIED, _pod("a"), None, 0))
+    model.apply_pending(200.0)
+    assert model.flash(model.row(0, 200.0), 201.0) == "modify"
+
+
+def test_rows_loaded_with_the_view_do_not_flash(cluster: Cluster) -> None:
+    apply_object(cluster.store, nginx_deployment())
+    cluster.advance_sync(10)
+    model = ResourceTableModel(cluster.store, by_kind("Pod"), "default")
+    now = cluster.clock.now()
+    assert [model.flash(model.row(i, now), now) for i in range(len(model))] == ["", "", ""]
+
+
+def test_status_classes(cluster: Cluster) -> None:
+    cluster.scheduler.stop()
+    apply_object(cluster.store, nginx_deployment(replicas=2))
+    cluster.advance_sync(0)
+    pods = ResourceTableModel(cluster.store, by_kind("Pod"), "default")
+    deploys = ResourceTableModel(cluster.store, by_kind("Deployment"), "default")
+    now = cluster.clock.now()
+    assert pods.row(0, now).cells[2] == "Pending" and pods.row(0, now).status == RowStatus.PENDING
+    assert deploys.row(0, now).status == RowStatus.PENDING
+    cluster.scheduler.start()
+    cluster.advance_sync(10)
+    pods.apply_pending(cluster.clock.now())
+    deploys.apply_pending(cluster.clock.now())
+    now = cluster.clock.now()
+    assert pods.row(0, now).status == RowStatus.NORMAL
+    assert deploys.row(0, now).status == RowStatus.NORMAL
+    cluster.store.delete("Pod", pods.keys[0][1], "default")
+    pods.apply_pending(now)
+    assert pods.row(0, now).cells[2] == "Terminating" and pods.row(0, now).status == RowStatus.KILL
+
+
+def test_cells_render_lazily_per_visible_row(cluster: Cluster) -> None:
+    model = ResourceTableModel(cluster.store, by_kind("Pod"), "default")
+    for i in range(1000):
+        model._on_event(WatchEvent(ADDED, _pod(f"p{i:04d}"), None, 0))
+    model.apply_pending(0)
+    model.row(10, 0)
+    rendered = sum(1 for r in model._rows.values() if r.stamp is not None)
+    assert rendered == 1
