@@ -1,8 +1,9 @@
 """Image facts for the simulated container runtime: names, sizes, pull times, caches.
 
-Nothing is downloaded: an image is a name with a size, and pulling it takes simulated
-time proportional to that size. Each node keeps its own cache, so the second pod of an
-image on a node starts without a pull ("already present on machine").
+Nothing is downloaded: an image is a name with a size (from the behaviour model's image
+profiles), and pulling it takes simulated time proportional to that size. Each node keeps
+its own cache, so the second pod of an image on a node starts without a pull ("already
+present on machine").
 """
 
 from __future__ import annotations
@@ -13,29 +14,6 @@ from dataclasses import dataclass
 #: Simulated registry bandwidth (bytes per virtual second) and per-pull overhead.
 PULL_BANDWIDTH = 25 * 1024 * 1024
 PULL_OVERHEAD = 0.8
-
-#: Compressed sizes of images the Kubernetes docs use (bytes, roughly as registries report).
-KNOWN_SIZES: dict[str, int] = {
-    "nginx": 72_000_000,
-    "httpd": 58_000_000,
-    "busybox": 2_200_000,
-    "alpine": 3_600_000,
-    "redis": 45_000_000,
-    "mysql": 170_000_000,
-    "postgres": 150_000_000,
-    "perl": 340_000_000,
-    "registry.k8s.io/hpa-example": 180_000_000,
-    "registry.k8s.io/e2e-test-images/agnhost": 51_000_000,
-    "registry.k8s.io/goproxy": 5_500_000,
-    "registry.k8s.io/pause": 320_000,
-    "ubuntu": 29_000_000,
-    "debian": 49_000_000,
-    "python": 380_000_000,
-    "node": 400_000_000,
-    "php": 190_000_000,
-}
-DEFAULT_SIZE = 60_000_000
-
 
 @dataclass(frozen=True)
 class ImageRef:
@@ -81,11 +59,6 @@ def parse_image(image: str) -> ImageRef:
     return ImageRef(registry, repo, tag, digest)
 
 
-def image_size(image: str) -> int:
-    ref = parse_image(image)
-    return KNOWN_SIZES.get(ref.short, DEFAULT_SIZE)
-
-
 def image_id(image: str) -> str:
     """A stable ``repo@sha256:…`` digest for an image name (same name, same digest)."""
     ref = parse_image(image)
@@ -93,8 +66,9 @@ def image_id(image: str) -> str:
     return f"{ref.registry}/{ref.repository}@{digest}"
 
 
-def pull_seconds(image: str) -> float:
-    return PULL_OVERHEAD + image_size(image) / PULL_BANDWIDTH
+def pull_seconds(size: int) -> float:
+    """Simulated time to pull an image of ``size`` bytes."""
+    return PULL_OVERHEAD + size / PULL_BANDWIDTH
 
 
 class ImageCache:

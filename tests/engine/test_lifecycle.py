@@ -42,7 +42,8 @@ def test_second_pod_on_node_finds_the_image_cached():
 
 def test_deletion_honours_grace_period_for_images_ignoring_sigterm():
     c = new_cluster()
-    apply_object(c.store, pod("sleepy", image="busybox:1.36", terminationGracePeriodSeconds=10))
+    apply_object(c.store, pod("sleepy", image="busybox:1.36", terminationGracePeriodSeconds=10,
+                              containers=[{"name": "main", "image": "busybox:1.36", "command": ["sleep", "3600"]}]))
     apply_object(c.store, pod("web", image="nginx:1.25"))
     c.advance_sync(10)
     c.store.delete("Pod", "sleepy", "default")

@@ -1,0 +1,420 @@
+"""What a simulated container does — data, not special cases.
+
+A container's behaviour comes from three layers, later ones winning:
+
+1. the **image profile**: known images (nginx, httpd, busybox, redis, agnhost …) with their
+   size, default command, listening ports, start time, how PID 1 reacts to SIGTERM, what
+   their HTTP endpoints answer and the log lines they write; unknown images get defaults;
+2. the **command line**: ``command``/``args`` run through the shell interpreter
+   (:mod:`k9play.kubelet.shell`) or a program model (``perl`` computing π, ``stress``
+   allocating memory, ``agnhost liveness`` failing its health check after 10 s …);
+3. **annotations** ``k9play.dev/<key>`` (or ``k9play.dev/<container>.<key>`` for one
+   container): ``start-delay``, ``ready-after``, ``crash-after``, ``exit-code``,
+   ``liveness-fail-after``, ``memory``, ``cpu``, ``log-rate``, ``ignore-sigterm``.
+
+Nothing here ever touches the host.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from k9play.api.quantity import QuantityError, milli, whole
+from k9play.kubelet.images import parse_image
+from k9play.kubelet.shell import ShellContext, Sleep
+
+Obj = dict[str, Any]
+Program = Generator[Sleep, None, int]
+FOREVER = float("inf")
+ANNOTATION_PREFIX = "k9play.dev/"
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class HttpReply:
+    status: int
+    body: str
+
+
+#: an HTTP endpoint model: (path, seconds since start, hostname) → reply
+HttpHandler = Callable[[str, float, str], HttpReply]
+
+
+def _static(pages: dict[str, str], not_found: str = "404 page not found\n") -> HttpHandler:
+    def handle(path: str, uptime: float, hostname: str) -> HttpReply:
+        if path in pages:
+            return HttpReply(200, pages[path])
+        return HttpReply(404, not_found)
+    return handle
+
+
+NGINX_WELCOME = (
+    "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n"
+    "<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\n"
+    "working. Further configuration is required.</p>\n</body>\n</html>\n"
+)
+
+
+def _nginx(path: str, uptime: float, hostname: str) -> HttpReply:
+    if path in ("/", "/index.html"):
+        return HttpReply(200, NGINX_WELCOME)
+    return HttpReply(404, "<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found"
+                          "</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
+
+
+def _agnhost_liveness(path: str, uptime: float, hostname: str) -> HttpReply:
+    """``agnhost liveness``: /healthz answers 200 for 10 s after start, then 500."""
+    if path == "/healthz":
+        if uptime > 10:
+            return HttpReply(500, f"error: {uptime:.6f}")
+        return HttpReply(200, "ok")
+    return HttpReply(404, "404 page not found\n")
+
+
+def _serve_hostname(path: str, uptime: float, hostname: str) -> HttpReply:
+    return HttpReply(200, hostname)
+
+
+def _netexec(path: str, uptime: float, hostname: str) -> HttpReply:
+    if path == "/hostname":
+        return HttpReply(200, hostname)
+    if path in ("/healthz", "/readyz"):
+        return HttpReply(200, "ok")
+    if path.startswith("/echo"):
+        msg = path.split("msg=", 1)[1] if "msg=" in path else ""
+        return HttpReply(200, msg)
+    return HttpReply(200, "NOW: ")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A long-running process that listens and answers until SIGTERM."""
+
+    ports: tuple[int, ...]
+    http: HttpHandler | None = None
+    grpc: bool = False
+    start_seconds: float = 0.3
+    stop_seconds: float = 0.2
+    logs: tuple[str, ...] = ()
+    memory: int = 8 * MiB
+    #: environment variables one of which must be set, or the server exits at once
+    requires_env: tuple[str, ...] = ()
+    missing_env_log: str = ""
+
+
+@dataclass(frozen=True)
+class ImageProfile:
+    """What the registry says about an image, and what its default program does."""
+
+    repo: str
+    size: int
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    flavour: str = "gnu"  # error-message style of its tools: busybox or gnu
+    tags: str | None = None  # regex of tags that exist (None: any tag pulls)
+    server: Server | None = None
+
+
+_NGINX_LOGS = (
+    "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+    "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+    "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+    "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+    "/docker-entrypoint.sh: Configuration complete; ready for start up",
+)
+
+PROFILES: dict[str, ImageProfile] = {p.repo: p for p in (
+    ImageProfile("nginx", 72_000_000, ("/docker-entrypoint.sh",), ("nginx", "-g", "daemon off;"),
+                 tags=r"(latest|stable|mainline|alpine|perl|bookworm|alpine-slim|"
+                      r"1\.(?:[0-9]|1[0-9]|2[0-9])(?:\.(?:[0-9]|1[0-9]))?)(?:-[a-z0-9.-]+)?",
+                 server=Server((80,), _nginx, logs=_NGINX_LOGS, memory=6 * MiB)),
+    ImageProfile("httpd", 58_000_000, (), ("httpd-foreground",),
+                 tags=r"(latest|alpine|2(?:\.[0-4](?:\.[0-9]{1,2})?)?)(?:-[a-z0-9.-]+)?",
+                 server=Server((80,), _static({"/": "<html><body><h1>It works!</h1></body></html>\n"}),
+                               logs=("AH00558: httpd: Could not reliably determine the server's fully qualified "
+                                     "domain name, using 10.244.0.2. Set the 'ServerName' directive globally to "
+                                     "suppress this message",), memory=10 * MiB)),
+    ImageProfile("busybox", 2_200_000, (), ("sh",), flavour="busybox",
+                 tags=r"(latest|musl|glibc|uclibc|stable|1\.(?:2[0-9]|3[0-7])(?:\.[0-9])?)(?:-[a-z0-9.-]+)?"),
+    ImageProfile("alpine", 3_600_000, (), ("/bin/sh",), flavour="busybox",
+                 tags=r"(latest|edge|3(?:\.(?:[0-9]|1[0-9]|2[0-2]))?(?:\.[0-9]{1,2})?)"),
+    ImageProfile("ubuntu", 29_000_000, (), ("/bin/bash",)),
+    ImageProfile("debian", 49_000_000, (), ("bash",)),
+    ImageProfile("redis", 45_000_000, ("docker-entrypoint.sh",), ("redis-server",),
+                 server=Server((6379,), logs=("1:M * Ready to accept connections tcp",), memory=4 * MiB)),
+    ImageProfile("mysql", 170_000_000, ("docker-entrypoint.sh",), ("mysqld",),
+                 server=Server((3306, 33060), start_seconds=8.0, memory=360 * MiB,
+                               requires_env=("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD",
+                                             "MYSQL_RANDOM_ROOT_PASSWORD"),
+                               missing_env_log="[ERROR] [Entrypoint]: Database is uninitialized and password option "
+                                               "is not specified\n    You need to specify one of the following as "
+                                               "an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - "
+                                               "MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD",
+                               logs=("[Note] [Entrypoint]: Entrypoint script for MySQL Server started.",
+                                     "[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections."))),
+    ImageProfile("postgres", 150_000_000, ("docker-entrypoint.sh",), ("postgres",),
+                 server=Server((5432,), start_seconds=3.0, memory=40 * MiB,
+                               requires_env=("POSTGRES_PASSWORD", "POSTGRES_HOST_AUTH_METHOD"),
+                               missing_env_log="Error: Database is uninitialized and superuser password is not "
+                                               "specified.",
+                               logs=("LOG:  database system is ready to accept connections",))),
+    ImageProfile("perl", 340_000_000, (), ("perl", "-de0")),
+    ImageProfile("python", 380_000_000, (), ("python3",)),
+    ImageProfile("node", 400_000_000, (), ("node",)),
+    ImageProfile("registry.k8s.io/e2e-test-images/agnhost", 51_000_000, ("/agnhost",), ()),
+    ImageProfile("registry.k8s.io/goproxy", 5_500_000, ("/goproxy",), (),
+                 server=Server((8080,), logs=("Listening on :8080",))),
+    ImageProfile("registry.k8s.io/hpa-example", 180_000_000, (), ("apache2-foreground",),
+                 server=Server((80,), _static({"/": "OK!"}), memory=20 * MiB)),
+    ImageProfile("registry.k8s.io/pause", 320_000, ("/pause",), (), server=Server(())),
+    ImageProfile("registry.k8s.io/busybox", 1_200_000, (), ("sh",), flavour="busybox"),
+    ImageProfile("k8s.gcr.io/busybox", 1_200_000, (), ("sh",), flavour="busybox"),
+    ImageProfile("registry.k8s.io/echoserver", 46_000_000, (), ("/usr/local/bin/run.sh",),
+                 server=Server((8080,), _serve_hostname)),
+)}
+
+DEFAULT_PROFILE = ImageProfile("", 60_000_000, (), ("/app",), server=Server((), start_seconds=0.5))
+
+#: programs that are servers whichever image runs them
+SERVER_PROGRAMS: dict[str, Server] = {
+    "nginx": PROFILES["nginx"].server,  # type: ignore[dict-item]
+    "httpd-foreground": PROFILES["httpd"].server,  # type: ignore[dict-item]
+    "redis-server": PROFILES["redis"].server,  # type: ignore[dict-item]
+    "mysqld": PROFILES["mysql"].server,  # type: ignore[dict-item]
+    "postgres": PROFILES["postgres"].server,  # type: ignore[dict-item]
+    "apache2-foreground": PROFILES["registry.k8s.io/hpa-example"].server,  # type: ignore[dict-item]
+    "/goproxy": PROFILES["registry.k8s.io/goproxy"].server,  # type: ignore[dict-item]
+    "/pause": Server(()),
+}
+
+
+def profile_for(image: str) -> ImageProfile:
+    ref = parse_image(image)
+    return PROFILES.get(ref.short, replace(DEFAULT_PROFILE, repo=ref.short))
+
+
+def tag_exists(image: str) -> bool:
+    """Whether the registry has this tag (known images only; unknown images always pull)."""
+    ref = parse_image(image)
+    prof = PROFILES.get(ref.short)
+    if prof is None or prof.tags is None or (ref.digest and not ref.tag):
+        return True
+    return re.fullmatch(prof.tags, ref.tag) is not None
+
+
+_IMAGE_NAME = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+                         r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$")
+
+
+def image_name_valid(image: str) -> bool:
+    return bool(_IMAGE_NAME.match(image))
+
+
+# ------------------------------------------------------------------ overrides
+@dataclass
+class Overrides:
+    """``k9play.dev/…`` annotations for one container."""
+
+    start_delay: float = 0.0
+    ready_after: float | None = None
+    crash_after: float | None = None
+    exit_code: int = 1
+    liveness_fail_after: float | None = None
+    memory: int | None = None
+    cpu: int | None = None
+    log_rate: float | None = None
+    ignore_sigterm: bool | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def overrides_for(pod: Obj, container: str) -> Overrides:
+    anns = (pod.get("metadata") or {}).get("annotations") or {}
+    values: dict[str, str] = {}
+    for k, v in anns.items():
+        if not k.startswith(ANNOTATION_PREFIX):
+            continue
+        key = k[len(ANNOTATION_PREFIX):]
+        if "." in key:
+            cname, _, key = key.partition(".")
+            if cname != container:
+                continue
+            values[key] = str(v)
+        else:
+            values.setdefault(key, str(v))
+    o = Overrides(values=values)
+
+    def seconds(key: str) -> float | None:
+        raw = values.get(key)
+        if raw is None:
+            return None
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|h)?", raw.strip())
+        if not m:
+            return None
+        return float(m.group(1)) * {None: 1, "s": 1, "ms": 0.001, "m": 60, "h": 3600}[m.group(2)]
+
+    o.start_delay = seconds("start-delay") or 0.0
+    o.ready_after = seconds("ready-after")
+    o.crash_after = seconds("crash-after")
+    o.liveness_fail_after = seconds("liveness-fail-after")
+    o.log_rate = float(values["log-rate"]) if _is_number(values.get("log-rate")) else None
+    if _is_number(values.get("exit-code")):
+        o.exit_code = int(float(values["exit-code"]))
+    for key, attr, conv in (("memory", "memory", whole), ("cpu", "cpu", milli)):
+        if key in values:
+            try:
+                setattr(o, attr, conv(values[key]))
+            except (QuantityError, TypeError):
+                pass
+    if "ignore-sigterm" in values:
+        o.ignore_sigterm = values["ignore-sigterm"].lower() in ("true", "yes", "1")
+    return o
+
+
+def _is_number(v: str | None) -> bool:
+    try:
+        float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+# -------------------------------------------------------------- program models
+def _digits_of_pi(n: int) -> str:
+    """π to ``n`` decimal places (Machin's formula with integers)."""
+    extra = 10
+    scale = 10 ** (n + extra)
+
+    def arctan_inv(x: int) -> int:
+        total = term = scale // x
+        x2, k, sign = x * x, 3, -1
+        while term:
+            term //= x2
+            total += sign * (term // k)
+            sign, k = -sign, k + 2
+        return total
+
+    pi = 4 * (4 * arctan_inv(5) - arctan_inv(239))
+    s = str(pi // 10 ** extra)
+    return s[0] + "." + s[1:]
+
+
+def program_perl(ctx: ShellContext, argv: list[str]) -> Program:
+    """``perl -Mbignum=bpi -wle 'print bpi(2000)'`` prints π; other scripts are not run."""
+    script = " ".join(argv[1:])
+    m = re.search(r"bpi\((\d+)\)", script)
+    if m:
+        digits = int(m.group(1))
+        yield Sleep(2.0 + digits / 400)  # it takes perl a few seconds
+        ctx.out(_digits_of_pi(digits - 1) + "\n")
+        return 0
+    m = re.search(r"print\s+\"([^\"]*)\"", script)
+    if m:
+        ctx.out(m.group(1).replace("\\n", "\n"))
+        return 0
+    if argv[1:2] == ["-de0"]:
+        return 0  # the debugger without a terminal exits at once
+    yield Sleep(0.5)
+    return 0
+
+
+def program_stress(ctx: ShellContext, argv: list[str]) -> Program:
+    """``stress --vm 1 --vm-bytes 250M --vm-hang 1``: allocate and hold memory."""
+    size = 256 * MiB
+    if "--vm-bytes" in argv:
+        raw = argv[argv.index("--vm-bytes") + 1]
+        try:
+            size = whole(raw.replace("M", "Mi").replace("G", "Gi").replace("K", "Ki")) if raw[-1] in "MGK" \
+                else whole(raw)
+        except QuantityError:
+            pass
+    timeout = None
+    if "--timeout" in argv:
+        m = re.fullmatch(r"(\d+)([smh]?)", argv[argv.index("--timeout") + 1])
+        if m:
+            timeout = int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+    ctx.out(f"stress: info: [{ctx.pid}] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n")
+    yield Sleep(0.5)
+    ctx.set_memory(size)
+    yield Sleep(timeout if timeout is not None else FOREVER)
+    return 0
+
+
+def program_agnhost(ctx: ShellContext, argv: list[str]) -> Program:
+    """agnhost is a multi-tool: its first argument chooses the behaviour (``liveness`` …)."""
+    mode = next((a for a in argv[1:] if not a.startswith("-")), "")
+    if mode == "pause":
+        yield Sleep(FOREVER)
+        return 0
+    ctx.out(f"I1201 00:00:00.000000       1 log.go:245] Started {mode or 'agnhost'}\n")
+    yield Sleep(FOREVER)
+    return 0
+
+
+PROGRAMS: dict[str, Callable[[ShellContext, list[str]], Program]] = {
+    "perl": program_perl,
+    "stress": program_stress,
+    "agnhost": program_agnhost,
+}
+
+
+def agnhost_server(argv: list[str]) -> Server | None:
+    """The server an ``agnhost <mode>`` command line starts, if any."""
+    mode = next((a for a in argv[1:] if not a.startswith("-")), "")
+    flags = {a.split("=", 1)[0]: a.split("=", 1)[1] for a in argv if a.startswith("--") and "=" in a}
+    if mode == "liveness":
+        return Server((8080,), _agnhost_liveness)
+    if mode == "serve-hostname":
+        return Server((int(flags.get("--port", 9376)),), _serve_hostname)
+    if mode == "netexec":
+        return Server((int(flags.get("--http-port", 8080)), int(flags.get("--udp-port", 8081))), _netexec)
+    if mode == "test-webserver":
+        return Server((80,), _static({"/": "Hello World!\n"}))
+    if mode == "grpc-health-checking":
+        return Server((5000, 8080), _static({"/make-serving": "", "/make-not-serving": ""}), grpc=True)
+    return None
+
+
+def command_line(container: Obj, profile: ImageProfile) -> list[str]:
+    """The argv the runtime starts: command/args over the image's ENTRYPOINT/CMD."""
+    command = list(container.get("command") or [])
+    args = list(container.get("args") or [])
+    if command:
+        return command + args
+    if args:
+        return list(profile.entrypoint) + args
+    return list(profile.entrypoint) + list(profile.cmd)
+
+
+def server_for(argv: list[str], profile: ImageProfile) -> Server | None:
+    """Does this command line run a server, and which?"""
+    if not argv:
+        return profile.server
+    names = [a.rsplit("/", 1)[-1] for a in argv]
+    if names[0] in ("agnhost",) or argv[0] == "/agnhost":
+        return agnhost_server(argv)
+    for raw, name in zip(argv, names, strict=True):
+        if raw in SERVER_PROGRAMS:
+            return SERVER_PROGRAMS[raw]
+        if name in SERVER_PROGRAMS:
+            return SERVER_PROGRAMS[name]
+        if name in ("sh", "bash", "-c") or raw.startswith("-"):
+            break
+    if names[0] in ("docker-entrypoint.sh",) or (profile.server is not None and argv == list(
+            profile.entrypoint) + list(profile.cmd)):
+        return profile.server
+    return None
+
+
+def handles_sigterm(argv: list[str], server: Server | None, overrides: Overrides) -> bool:
+    """Whether PID 1 exits on SIGTERM. Servers do; a shell or ``sleep`` as PID 1 has no
+    handler (the kernel ignores signals for PID 1 without one) and is killed at the end of
+    the grace period."""
+    if overrides.ignore_sigterm is not None:
+        return not overrides.ignore_sigterm
+    if server is not None:
+        return True
+    name = argv[0].rsplit("/", 1)[-1] if argv else ""
+    return name not in ("sh", "bash", "ash", "dash", "sleep", "tail", "perl", "python", "python3", "stress")

@@ -1,0 +1,511 @@
+"""One pod on one node, driven step by step on the virtual clock.
+
+The steps are the kubelet's: notice the pod, create the sandbox (pod IP), run init
+containers one at a time, then pull/create/start the app containers; probes decide
+readiness and liveness; exits are restarted per ``restartPolicy`` with the CrashLoopBackOff
+delays (0, 10, 20, 40 … 300 s); deletion runs preStop hooks, sends SIGTERM and kills at the
+end of the grace period. Every step is a status write and the event kubectl would show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from k9play.api import errors
+from k9play.api.events import NORMAL, WARNING
+from k9play.api.meta import format_time, name_of, namespace_of, uid_of
+from k9play.api.quantity import QuantityError, whole
+from k9play.kubelet import behaviour as bh
+from k9play.kubelet import images
+from k9play.kubelet.container import ContainerRun
+from k9play.kubelet.envvars import ConfigError, build_env, expand
+from k9play.kubelet.podstatus import build_status
+from k9play.kubelet.probes import ProbeWorker
+from k9play.kubelet.runtime import ContainerProcess
+from k9play.kubelet.shell import FileSystem
+from k9play.kubelet.volumes import MountError, build_volumes, mount_volumes
+
+if TYPE_CHECKING:
+    from k9play.clock import TimerHandle
+    from k9play.kubelet.kubelet import Kubelet
+
+Obj = dict[str, Any]
+
+NOTICE_SECONDS = 0.5  # the kubelet notices a bound pod (watch + first pod-worker sync)
+SANDBOX_SECONDS = 1.0
+CREATE_SECONDS = 0.2
+START_SECONDS = 0.1
+BACKOFF_STATUS_SECONDS = 1.0  # ErrImagePull turns into ImagePullBackOff on the next sync
+CONFIG_RETRY_SECONDS = 10.0
+
+
+class PodWorker:
+    """Drives one pod on one node."""
+
+    def __init__(self, kubelet: Kubelet, pod: Obj) -> None:
+        self.kubelet = kubelet
+        self.store = kubelet.store
+        self.clock = kubelet.store.clock
+        self.uid = uid_of(pod)
+        self.name = name_of(pod)
+        self.namespace = namespace_of(pod)
+        spec = pod.get("spec", {})
+        self.restart_policy = spec.get("restartPolicy", "Always")
+        self.grace = int(spec.get("terminationGracePeriodSeconds", 30))
+        self.init = [ContainerRun(c, init=True, reason="PodInitializing") for c in spec.get("initContainers") or []]
+        self.containers = [ContainerRun(c, reason="PodInitializing" if self.init else "ContainerCreating")
+                           for c in spec.get("containers") or []]
+        if self.init:
+            self.init[0].reason = "ContainerCreating"
+        self.pod_ip: str | None = None
+        self.sandbox_ready = False
+        self.start_time: float | None = None
+        self.initialized = not self.init
+        self.terminating = False
+        self.terminal_phase: str | None = None
+        self.volumes: dict[str, tuple[FileSystem, str]] = {}
+        self._mount_backoff = 0.0
+        self._timers: list[TimerHandle] = []
+        self.recorder = kubelet.recorder
+
+    # ------------------------------------------------------------- helpers
+    def _later(self, delay: float, fn: Callable[..., Any], *args: Any) -> None:
+        self._timers.append(self.clock.call_later(delay, fn, *args))
+
+    def cancel(self) -> None:
+        for t in self._timers:
+            t.cancel()
+        self._timers.clear()
+        for c in self.init + self.containers:
+            c.stop_probes()
+            if c.process is not None:
+                c.process.stop_timers()
+
+    def pod(self) -> Obj | None:
+        pod = self.store.try_get("Pod", self.name, self.namespace)
+        if pod is None or uid_of(pod) != self.uid:
+            return None
+        return pod
+
+    def event(self, type_: str, reason: str, message: str, c: ContainerRun | None = None) -> None:
+        pod = self.pod()
+        if pod is None:
+            return
+        path = None
+        if c is not None:
+            path = f"spec.{'initContainers' if c.init else 'containers'}{{{c.name}}}"
+        self.recorder.record(pod, type_, reason, message, field_path=path)
+
+    def all_runs(self) -> list[ContainerRun]:
+        return self.init + self.containers
+
+    def find(self, name: str) -> ContainerRun | None:
+        return next((c for c in self.all_runs() if c.name == name), None)
+
+    # ----------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        self._later(NOTICE_SECONDS, self._first_sync)
+
+    def _first_sync(self) -> None:
+        self.start_time = self.clock.now()
+        self.write_status()
+        self._later(SANDBOX_SECONDS, self._sandbox_ready)
+
+    def _sandbox_ready(self) -> None:
+        if self.terminating:
+            return
+        if not self.sandbox_ready:
+            self.sandbox_ready = True
+            self.pod_ip = self.kubelet.allocate_ip()
+        pod = self.pod()
+        if pod is None:
+            return
+        try:
+            self.volumes = build_volumes(self.store, pod, self.kubelet.node_fs, self.kubelet.claims)
+        except MountError as e:
+            # the kubelet retries mounts with a back-off (0.5 s doubling to about 2 min)
+            self.event(WARNING, "FailedMount", str(e))
+            self._mount_backoff = 0.5 if not self._mount_backoff else min(122.0, self._mount_backoff * 2)
+            self._later(self._mount_backoff, self._sandbox_ready)
+            self.write_status()
+            return
+        if self.init:
+            self._start(self.init[0])
+        else:
+            self._start_app_containers()
+        self.write_status()
+
+    def _start_app_containers(self) -> None:
+        self.initialized = True
+        for c in self.containers:
+            if c.state == "waiting" and c.reason == "PodInitializing":
+                c.reason = "ContainerCreating"
+        self._start_next_app(0)
+
+    def _start_next_app(self, index: int) -> None:
+        if index < len(self.containers):
+            self._start(self.containers[index], then=lambda: self._start_next_app(index + 1))
+
+    # ------------------------------------------------------ image and start
+    def _start(self, c: ContainerRun, then: Callable[[], None] | None = None) -> None:
+        """Pull if needed, then create and start ``c``; ``then`` runs once it is started
+        (or could not start), so the kubelet goes on to the next container."""
+        if self.terminating:
+            return
+        c.pending = True
+        image = c.image
+        policy = c.spec.get("imagePullPolicy", "IfNotPresent")
+        if not bh.image_name_valid(image):
+            self._waiting(c, "InvalidImageName", f'Failed to apply default image tag "{image}": couldn\'t parse '
+                                                 f'image name "{image}": invalid reference format')
+            self.event(WARNING, "InspectFailed", c.message, c)
+            self.event(WARNING, "Failed", "Error: InvalidImageName", c)
+            c.pending = False
+            if then:
+                then()
+            return
+        present = self.kubelet.images.has(image)
+        if policy == "Never" and not present:
+            msg = f'Container image "{image}" is not present with pull policy of Never'
+            self._waiting(c, "ErrImageNeverPull", msg)
+            self.event(WARNING, "ErrImageNeverPull", msg, c)
+            self.event(WARNING, "Failed", "Error: ErrImageNeverPull", c)
+            c.pending = False
+            if then:
+                then()
+            return
+        if present and policy != "Always":
+            self.event(NORMAL, "Pulled", f'Container image "{image}" already present on machine', c)
+            self._create(c, then)
+            return
+        self.event(NORMAL, "Pulling", f'Pulling image "{image}"', c)
+        self.kubelet.pull(image, lambda ok, waited, took, err: self._pulled(c, ok, waited, took, err, then))
+
+    def _pulled(self, c: ContainerRun, ok: bool, waited: float, took: float, err: str,
+                then: Callable[[], None] | None) -> None:
+        if self.terminating:
+            return
+        image = c.image
+        if ok:
+            c.pull_backoff = 0.0
+            size = bh.profile_for(image).size
+            self.event(NORMAL, "Pulled", f'Successfully pulled image "{image}" in {took:.3f}s ({waited:.3f}s '
+                                         f"including waiting). Image size: {size} bytes.", c)
+            self._create(c, then)
+            return
+        self.event(WARNING, "Failed", f'Failed to pull image "{image}": {err}', c)
+        self.event(WARNING, "Failed", "Error: ErrImagePull", c)
+        self._waiting(c, "ErrImagePull", err)
+        delay = c.pull_backoff = 10.0 if c.pull_backoff == 0 else min(300.0, c.pull_backoff * 2)
+        self._later(BACKOFF_STATUS_SECONDS, self._image_backoff, c, err)
+        self._later(delay, self._retry_pull, c, then)
+        c.pending = False
+        if then:
+            then()
+
+    def _image_backoff(self, c: ContainerRun, err: str) -> None:
+        if self.terminating or c.state != "waiting" or c.reason != "ErrImagePull":
+            return
+        self.event(NORMAL, "BackOff", f'Back-off pulling image "{c.image}"', c)
+        self.event(WARNING, "Failed", "Error: ImagePullBackOff", c)
+        self._waiting(c, "ImagePullBackOff", f'Back-off pulling image "{c.image}": ErrImagePull: {err}')
+
+    def _retry_pull(self, c: ContainerRun, then: Callable[[], None] | None) -> None:
+        if self.terminating or c.state == "running":
+            return
+        self._start(c)
+
+    def _waiting(self, c: ContainerRun, reason: str, message: str = "") -> None:
+        c.state, c.reason, c.message, c.ready = "waiting", reason, message, False
+        self.write_status()
+
+    def _create(self, c: ContainerRun, then: Callable[[], None] | None) -> None:
+        self._later(CREATE_SECONDS, self._created, c, then)
+
+    def _created(self, c: ContainerRun, then: Callable[[], None] | None) -> None:
+        if self.terminating:
+            return
+        pod = self.pod()
+        if pod is None:
+            return
+        try:
+            env = build_env(self.store, pod, c.spec)
+        except ConfigError as e:
+            self._waiting(c, "CreateContainerConfigError", str(e))
+            self.event(WARNING, "Failed", f"Error: {e}", c)
+            self._later(CONFIG_RETRY_SECONDS, self._retry_create, c)
+            c.pending = False
+            if then:
+                then()
+            return
+        c.image_ready = True
+        c.container_id = f"containerd://{self.clock.rng.getrandbits(256):064x}"
+        self.event(NORMAL, "Created", f"Created container: {c.name}", c)
+        self._later(START_SECONDS, self._started, c, env, then)
+
+    def _retry_create(self, c: ContainerRun) -> None:
+        if not self.terminating and c.state == "waiting" and c.reason == "CreateContainerConfigError":
+            self._create(c, None)
+
+    def _started(self, c: ContainerRun, env: dict[str, str], then: Callable[[], None] | None) -> None:
+        if self.terminating:
+            return
+        profile = bh.profile_for(c.image)
+        argv = [expand(a, env) for a in bh.command_line(c.spec, profile)]
+        limit = ((c.spec.get("resources") or {}).get("limits") or {}).get("memory")
+        try:
+            mem_limit = whole(limit) if limit is not None else None
+        except QuantityError:
+            mem_limit = None
+        pod = self.pod() or {}
+        proc = ContainerProcess(
+            clock=self.clock, argv=argv, profile=profile, overrides=bh.overrides_for(pod, c.name), env=env,
+            hostname=self._hostname(pod), on_exit=lambda code, reason: self._exited(c, proc, code, reason),
+            resolve=self.kubelet.resolve_in(self.namespace), memory_limit=mem_limit,
+        )
+        mount_volumes(proc.fs, c.spec, self.volumes)
+        if c.process is not None:
+            c.previous = c.process  # kept for `kubectl logs --previous`; the new one starts on a fresh layer
+        c.process = proc
+        c.state, c.reason, c.message, c.started_at = "running", "", "", self.clock.now()
+        c.pending = False
+        self.event(NORMAL, "Started", f"Started container {c.name}", c)
+        proc.start()
+        if proc.exited:  # it ran to completion (or failed) at once
+            if then:
+                then()
+            return
+        self._post_start(c, proc)
+        self._start_probes(c, proc)
+        self.write_status()
+        if then:
+            then()
+
+    def _hostname(self, pod: Obj) -> str:
+        spec = pod.get("spec") or {}
+        return spec.get("hostname") or self.name
+
+    def _post_start(self, c: ContainerRun, proc: ContainerProcess) -> None:
+        hook = ((c.spec.get("lifecycle") or {}).get("postStart") or {})
+        if not hook:
+            return
+        ok = True
+        if "exec" in hook:
+            res = proc.exec(list((hook["exec"] or {}).get("command") or []), timeout=float(self.grace))
+            ok = res.code == 0
+        elif "httpGet" in hook:
+            action = hook["httpGet"] or {}
+            reply = proc.http_get(int(action.get("port", 80)) if str(action.get("port", "")).isdigit() else 80,
+                                  action.get("path", "/"))
+            ok = reply is not None and reply.status < 400
+        if not ok:
+            self.event(WARNING, "FailedPostStartHook", "PostStartHook failed", c)
+            self._kill(c, "FailedPostStartHook", f"Container {c.name} failed post start hook, will be restarted")
+
+    # ---------------------------------------------------------------- probes
+    def _start_probes(self, c: ContainerRun, proc: ContainerProcess) -> None:
+        c.stop_probes()
+        c.started = "startupProbe" not in c.spec
+        if "startupProbe" in c.spec:
+            self._probe(c, proc, "startup")
+        else:
+            self._after_startup(c, proc)
+
+    def _after_startup(self, c: ContainerRun, proc: ContainerProcess) -> None:
+        c.started = True
+        if "livenessProbe" in c.spec:
+            self._probe(c, proc, "liveness")
+        if "readinessProbe" in c.spec and not c.init:
+            self._probe(c, proc, "readiness")
+        else:
+            c.ready = not c.init or c.sidecar
+        if c.sidecar and c in self.init:
+            self._init_progress()
+
+    def _probe(self, c: ContainerRun, proc: ContainerProcess, kind: str) -> None:
+        ports = {p.get("name"): int(p.get("containerPort", 0)) for p in c.spec.get("ports") or [] if p.get("name")}
+        worker = ProbeWorker(self.clock, kind, c.spec[f"{kind}Probe"], proc, self.pod_ip or "", ports,
+                             on_result=lambda w, ok: self._probe_result(c, proc, w, ok),
+                             on_failure_event=lambda msg: self.event(WARNING, "Unhealthy", msg, c))
+        c.probes[kind] = worker
+        worker.start(proc.started_at)
+
+    def _probe_result(self, c: ContainerRun, proc: ContainerProcess, worker: ProbeWorker, ok: bool) -> None:
+        if c.process is not proc or self.terminating:
+            return
+        if worker.kind == "readiness":
+            c.ready = ok
+            self.write_status()
+        elif worker.kind == "startup":
+            if ok:
+                self._after_startup(c, proc)
+                self.write_status()
+            else:
+                self._kill(c, "startup", f"Container {c.name} failed startup probe, will be restarted",
+                           worker.probe)
+        elif not ok:
+            self._kill(c, "liveness", f"Container {c.name} failed liveness probe, will be restarted", worker.probe)
+
+    def _kill(self, c: ContainerRun, why: str, message: str, probe: Obj | None = None) -> None:
+        """Stop ``c`` for a restart (failed liveness/startup probe, failed hook)."""
+        proc = c.process
+        if proc is None or proc.exited or c.killing:
+            return
+        c.killing = True
+        c.stop_probes()
+        c.ready = False
+        self.event(NORMAL, "Killing", message, c)
+        grace = (probe or {}).get("terminationGracePeriodSeconds", self.grace)
+        self._pre_stop(c, proc)
+        proc.terminate(float(grace))
+        self.write_status()
+
+    def _pre_stop(self, c: ContainerRun, proc: ContainerProcess) -> None:
+        hook = ((c.spec.get("lifecycle") or {}).get("preStop") or {})
+        if "exec" in hook:
+            proc.exec(list((hook["exec"] or {}).get("command") or []), timeout=float(self.grace))
+
+    # ------------------------------------------------------------------ exits
+    def _exited(self, c: ContainerRun, proc: ContainerProcess, code: int, reason: str) -> None:
+        if c.process is not proc:
+            return
+        c.stop_probes()
+        c.killing = False
+        c.state, c.exit_code, c.reason, c.finished_at = "terminated", code, reason, self.clock.now()
+        c.message = ""
+        c.ready = False
+        if self.terminating:
+            if all(x.state != "running" for x in self.all_runs()):
+                self._finish()
+            else:
+                self.write_status()
+            return
+        if c.init and not c.sidecar:
+            self._init_exited(c, code)
+        elif c.sidecar:
+            self._restart(c)
+        else:
+            self._app_exited(c, code)
+
+    def _should_restart(self, code: int) -> bool:
+        return self.restart_policy == "Always" or (self.restart_policy == "OnFailure" and code != 0)
+
+    def _init_exited(self, c: ContainerRun, code: int) -> None:
+        if code == 0:
+            self._init_progress()
+            return
+        if self.restart_policy == "Never":
+            self.terminal_phase = "Failed"
+            self.write_status()
+            return
+        self._restart(c)
+
+    def _init_progress(self) -> None:
+        """Start the next init container once the previous one completed (or a sidecar started)."""
+        for c in self.init:
+            done = (c.state == "terminated" and c.exit_code == 0) or (c.sidecar and c.state == "running" and c.started)
+            if done:
+                continue
+            if c.state == "waiting" and not c.pending and c.reason in ("PodInitializing", "ContainerCreating"):
+                c.reason = "ContainerCreating"
+                self._start(c)
+            self.write_status()
+            return
+        if not self.initialized:
+            self._start_app_containers()
+        self.write_status()
+
+    def _app_exited(self, c: ContainerRun, code: int) -> None:
+        if self._should_restart(code):
+            self._restart(c)
+            return
+        app_done = all(x.state == "terminated" for x in self.containers)
+        if app_done:
+            for s in self.init:
+                if s.sidecar and s.process is not None and not s.process.exited:
+                    s.process.terminate(float(self.grace))
+        self.write_status()
+
+    def _restart(self, c: ContainerRun) -> None:
+        """Restart after the CrashLoopBackOff delay (the first restart happens at once)."""
+        ran = (c.finished_at or 0) - (c.started_at or 0)
+        delay = c.next_backoff(ran)
+        c.last_state = {"terminated": c.terminated_status()}
+        if delay > 0:
+            msg = f"back-off {int(delay)}s restarting failed container={c.name} pod={self.name}_{self.namespace}" \
+                  f"({self.uid})"
+            self._waiting(c, "CrashLoopBackOff", msg)
+            self.event(WARNING, "BackOff", f"Back-off restarting failed container {c.name} in pod "
+                                           f"{self.name}_{self.namespace}({self.uid})", c)
+        else:
+            self.write_status()
+        self._later(delay, self._do_restart, c)
+
+    def _do_restart(self, c: ContainerRun) -> None:
+        if self.terminating:
+            return
+        c.restart_count += 1
+        c.state = "waiting"
+        c.reason = "ContainerCreating"
+        self._start(c)
+
+    # ----------------------------------------------------------- termination
+    def terminate(self, grace: int) -> None:
+        """The pod got a ``deletionTimestamp``: preStop, SIGTERM, and SIGKILL after ``grace``."""
+        if self.terminating:
+            return
+        self.terminating = True
+        for t in self._timers:
+            t.cancel()
+        self._timers.clear()
+        running = [c for c in self.all_runs() if c.process is not None and not c.process.exited]
+        for c in self.all_runs():
+            c.stop_probes()
+            if c.state == "waiting":
+                c.ready = False
+        if not running:
+            self._finish()
+            return
+        for c in running:
+            self.event(NORMAL, "Killing", f"Stopping container {c.name}", c)
+            assert c.process is not None
+            self._pre_stop(c, c.process)
+            c.process.terminate(float(grace))
+        self.write_status()
+
+    def _finish(self) -> None:
+        app = [c for c in self.containers if c.state == "terminated"]
+        ok = bool(app) and len(app) == len(self.containers) and all(c.exit_code == 0 for c in app)
+        self.terminal_phase = self.terminal_phase or ("Succeeded" if ok else "Failed")
+        self.write_status()
+        if self.pod() is not None:
+            try:
+                self.store.delete("Pod", self.name, self.namespace, grace_period=0, uid=self.uid)
+            except errors.ApiError:
+                pass
+        self.cancel()
+        self.kubelet.forget(self.uid)
+
+    # ---------------------------------------------------------------- status
+    def write_status(self) -> None:
+        pod = self.pod()
+        if pod is None:
+            return
+        status = build_status(self, pod, format_time(self.clock.now()))
+        if status == pod.get("status"):
+            return
+        try:
+            self.store.update_status({**pod, "status": status})
+        except errors.ApiError:
+            pass
+
+    def logs(self, container: str | None, previous: bool = False) -> list[tuple[float, str]] | None:
+        c = self.find(container) if container else (self.containers[0] if self.containers else None)
+        if c is None:
+            return None
+        proc = c.previous if previous else c.process
+        return list(proc.logs) if proc is not None else []
+
+
+__all__ = ["PodWorker", "images"]

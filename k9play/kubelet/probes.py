@@ -1,0 +1,128 @@
+"""Probe workers: startup, liveness and readiness, as the kubelet's prober runs them.
+
+One worker per (container instance, probe). It first probes ``initialDelaySeconds`` after
+the container started (liveness and readiness wait for a startup probe to succeed), then
+every ``periodSeconds``; ``successThreshold``/``failureThreshold`` consecutive results flip
+its state. Every failed probe records an ``Unhealthy`` event with the check's output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from k9play.kubelet.runtime import ContainerProcess
+
+if TYPE_CHECKING:
+    from k9play.clock import TimerHandle, VirtualClock
+
+Obj = dict[str, Any]
+LABEL = {"liveness": "Liveness", "readiness": "Readiness", "startup": "Startup"}
+
+
+def run_probe(probe: Obj, proc: ContainerProcess, pod_ip: str, ports: dict[str, int]) -> tuple[bool, str]:
+    """Evaluate one probe against a container: (success, output)."""
+    timeout = float(probe.get("timeoutSeconds", 1))
+    if "exec" in probe:
+        argv = list((probe["exec"] or {}).get("command") or [])
+        res = proc.exec(argv, timeout)
+        if res.code is None:
+            return False, f'command "{" ".join(argv)}" timed out'
+        return res.code == 0, res.output.strip()
+    if "httpGet" in probe:
+        action = probe["httpGet"] or {}
+        port = _port(action.get("port"), ports)
+        host = action.get("host") or pod_ip
+        path = action.get("path", "/")
+        scheme = (action.get("scheme") or "HTTP").lower()
+        reply = proc.http_get(port, path)
+        url = f"{scheme}://{host}:{port}{path}"
+        if reply is None:
+            return False, f'Get "{url}": dial tcp {host}:{port}: connect: connection refused'
+        if 200 <= reply.status < 400:
+            return True, ""
+        return False, f"HTTP probe failed with statuscode: {reply.status}"
+    if "tcpSocket" in probe:
+        action = probe["tcpSocket"] or {}
+        port = _port(action.get("port"), ports)
+        host = action.get("host") or pod_ip
+        if proc.tcp_open(port):
+            return True, ""
+        return False, f"dial tcp {host}:{port}: connect: connection refused"
+    if "grpc" in probe:
+        port = int((probe["grpc"] or {}).get("port", 0))
+        serving = proc.grpc_serving(port)
+        if serving is None:
+            return False, f'timeout: failed to connect service "{pod_ip}:{port}" within {int(timeout)}s'
+        if not serving:
+            return False, 'service unhealthy (responded with "NOT_SERVING")'
+        return True, ""
+    return True, ""
+
+
+def _port(value: Any, ports: dict[str, int]) -> int:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return ports.get(str(value), 0)
+
+
+class ProbeWorker:
+    """Runs one probe of one container instance on the virtual clock."""
+
+    def __init__(self, clock: VirtualClock, kind: str, probe: Obj, proc: ContainerProcess, pod_ip: str,
+                 ports: dict[str, int], on_result: Callable[[ProbeWorker, bool], None],
+                 on_failure_event: Callable[[str], None]) -> None:
+        self.clock = clock
+        self.kind = kind
+        self.probe = probe
+        self.proc = proc
+        self.pod_ip = pod_ip
+        self.ports = ports
+        self.on_result = on_result
+        self.on_failure_event = on_failure_event
+        self.successes = 0
+        self.failures = 0
+        #: liveness is presumed fine until it fails; readiness and startup must first succeed
+        self.healthy = kind == "liveness"
+        self.history: list[tuple[float, bool]] = []
+        self._timer: TimerHandle | None = None
+        self.stopped = False
+
+    def start(self, since: float) -> None:
+        """Schedule the first probe ``initialDelaySeconds`` after ``since``."""
+        first = since + float(self.probe.get("initialDelaySeconds", 0))
+        self._timer = self.clock.call_at(max(first, self.clock.now()), self._tick)
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _tick(self) -> None:
+        if self.stopped or self.proc.exited:
+            return
+        ok, output = run_probe(self.probe, self.proc, self.pod_ip, self.ports)
+        self.history.append((self.clock.now(), ok))
+        del self.history[:-32]
+        if ok:
+            self.successes += 1
+            self.failures = 0
+            if not self.healthy and self.successes >= int(self.probe.get("successThreshold", 1)):
+                self.healthy = True
+                self.on_result(self, True)
+        else:
+            self.failures += 1
+            self.successes = 0
+            self.on_failure_event(f"{LABEL[self.kind]} probe failed: {output}")
+            if self.healthy and self.failures >= int(self.probe.get("failureThreshold", 3)):
+                self.healthy = False
+                self.on_result(self, False)
+            elif self.kind == "startup" and self.failures >= int(self.probe.get("failureThreshold", 3)):
+                self.on_result(self, False)
+        if self.stopped or self.proc.exited:
+            return
+        if self.kind == "startup" and self.healthy and self.successes:
+            return  # a startup probe stops once it has succeeded
+        self._timer = self.clock.call_later(float(self.probe.get("periodSeconds", 10)), self._tick)

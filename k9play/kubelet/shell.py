@@ -1,0 +1,900 @@
+"""A small ``sh`` for simulated containers: the patterns the Kubernetes docs use.
+
+Scripts such as ``touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600`` or
+``until nslookup myservice; do echo waiting; sleep 2; done`` are parsed and run as
+generators over a simulated per-container filesystem: each command is instant except
+``sleep``, which yields a :class:`Sleep` the runtime turns into a timer on the virtual
+clock. Nothing is ever executed on the host.
+
+Supported: ``;``/newline, ``&&``, ``||``, ``|``, ``&`` (run inline), ``while``/``until``/``for``/
+``if``, ``{ }``/``( )``, quotes, ``$VAR``/``${VAR}``/``$?``/``$(cmd)``, redirections ``>``, ``>>``,
+``<``, ``2>&1``, ``2>/dev/null``, and builtins (sleep, echo, printf, cat, touch, rm, mkdir, ls,
+date, env, hostname, test/[, true, false, exit, nslookup, wget/curl, …).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import shlex
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Loop iterations a script may run without sleeping before it is treated as a busy loop.
+MAX_BUSY_STEPS = 10_000
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Ask the runtime to resume the program after ``seconds`` of virtual time."""
+
+    seconds: float
+
+
+class ExitShell(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class FileSystem:
+    """Files as path → content (directories implied by their files), with mounts: a volume is
+    another :class:`FileSystem` mounted at a path, so containers can share it."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    dirs: set[str] = field(default_factory=lambda: {"/", "/tmp", "/etc", "/var", "/usr", "/bin", "/root"})
+    #: mount path → (volume filesystem, path inside the volume, read-only)
+    mounts: dict[str, tuple[FileSystem, str, bool]] = field(default_factory=dict)
+
+    def mount(self, path: str, volume: FileSystem, sub_path: str = "", read_only: bool = False) -> None:
+        self.mounts[path.rstrip("/") or "/"] = (volume, "/" + sub_path.strip("/") if sub_path else "", read_only)
+        self.dirs.add(path.rstrip("/"))
+
+    def _route(self, path: str) -> tuple[FileSystem, str, bool]:
+        best = ""
+        for m in self.mounts:
+            if (path == m or path.startswith(m + "/")) and len(m) > len(best):
+                best = m
+        if not best:
+            return self, path, False
+        vol, sub, ro = self.mounts[best]
+        inner = (sub + path[len(best):]) or "/"
+        fs, p, ro2 = vol._route(inner)
+        return fs, p, ro or ro2
+
+    def exists(self, path: str) -> bool:
+        fs, p, _ = self._route(path)
+        return p in fs.files or p.rstrip("/") in fs.dirs or p == "/" or fs.is_dir(p)
+
+    def is_dir(self, path: str) -> bool:
+        fs, p, _ = self._route(path)
+        q = p.rstrip("/") or "/"
+        return q in fs.dirs or any(f.startswith(q + "/") for f in fs.files) or q in fs.mounts
+
+    def write(self, path: str, data: str, append: bool = False) -> bool:
+        fs, p, ro = self._route(path)
+        if ro:
+            return False
+        fs.files[p] = (fs.files.get(p, "") + data) if append else data
+        fs.dirs.add(p.rsplit("/", 1)[0] or "/")
+        return True
+
+    def read(self, path: str) -> str | None:
+        fs, p, _ = self._route(path)
+        return fs.files.get(p)
+
+    def remove(self, path: str, recursive: bool = False) -> bool:
+        fs, p, ro = self._route(path)
+        if ro:
+            return False
+        if p in fs.files:
+            del fs.files[p]
+            return True
+        q = p.rstrip("/")
+        if recursive and fs.is_dir(q):
+            for f in [f for f in fs.files if f.startswith(q + "/")]:
+                del fs.files[f]
+            fs.dirs = {d for d in fs.dirs if d != q and not d.startswith(q + "/")}
+            return True
+        return False
+
+    def listdir(self, path: str) -> list[str]:
+        fs, p, _ = self._route(path)
+        q = p.rstrip("/")
+        names = set()
+        for f in list(fs.files) + list(fs.dirs) + list(fs.mounts):
+            if f.startswith(q + "/") and f != q:
+                names.add(f[len(q) + 1:].split("/", 1)[0])
+        if fs is self:
+            for m in self.mounts:
+                if m.startswith(q + "/"):
+                    names.add(m[len(q) + 1:].split("/", 1)[0])
+        return sorted(n for n in names if n)
+
+
+@dataclass
+class ShellContext:
+    """What a script can see of its container."""
+
+    fs: FileSystem
+    env: dict[str, str]
+    hostname: str
+    now: Callable[[], float]
+    out: Callable[[str], None]
+    err: Callable[[str], None]
+    #: DNS lookup for ``nslookup``/``wget``: the address of a name, or ``None``
+    resolve: Callable[[str], str | None] = lambda name: None
+    #: ``busybox`` or ``gnu``: which flavour of error messages the image's tools print
+    flavour: str = "busybox"
+    #: HTTP client for wget/curl: (url) → (status, body) or None when nothing answers
+    http: Callable[[str], tuple[int, str] | None] = lambda url: None
+    #: ask the runtime to account memory (``stress --vm-bytes``)
+    set_memory: Callable[[int], None] = lambda n: None
+    #: programs beyond sh builtins (``perl``, ``stress`` …), supplied by the behaviour model
+    programs: dict[str, Callable[..., Generator[Sleep, None, int]]] = field(default_factory=dict)
+    last_status: int = 0
+    pid: int = 1
+    busy: int = 0
+
+
+# --------------------------------------------------------------------- parsing
+_OPERATORS = ("&&", "||", ";;", ">>", "2>&1", "2>", "&>", ";", "|", "&", "(", ")", "\n", ">", "<")
+_KEYWORDS = {"while", "until", "for", "do", "done", "if", "then", "elif", "else", "fi", "in", "{", "}", "!"}
+
+
+@dataclass
+class Word:
+    """A shell word with its quoting kept, expanded at run time."""
+
+    parts: list[tuple[str, str]]  # (kind, text): kind "lit" (no expansion), "dq" (double), "bare"
+
+    @property
+    def literal(self) -> str:
+        return "".join(t for _, t in self.parts)
+
+
+class ParseError(Exception):
+    pass
+
+
+def tokenize(text: str) -> list[Word | str]:
+    """Split into words (with quoting) and operator strings."""
+    tokens: list[Word | str] = []
+    i, n = 0, len(text)
+    parts: list[tuple[str, str]] = []
+    in_word = False
+
+    def flush() -> None:
+        nonlocal parts, in_word
+        if in_word:
+            tokens.append(Word(parts))
+        parts, in_word = [], False
+
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            if text[i + 1] == "\n":
+                i += 2
+                continue
+            parts.append(("lit", text[i + 1]))
+            in_word = True
+            i += 2
+            continue
+        if ch == "'":
+            j = text.find("'", i + 1)
+            if j < 0:
+                raise ParseError("unterminated quoted string")
+            parts.append(("lit", text[i + 1:j]))
+            in_word = True
+            i = j + 1
+            continue
+        if ch == '"':
+            j = i + 1
+            buf = ""
+            while j < n and text[j] != '"':
+                if text[j] == "\\" and j + 1 < n and text[j + 1] in '"\\$`':
+                    buf += text[j + 1]
+                    j += 2
+                    continue
+                buf += text[j]
+                j += 1
+            if j >= n:
+                raise ParseError("unterminated quoted string")
+            parts.append(("dq", buf))
+            in_word = True
+            i = j + 1
+            continue
+        if ch == "$" and i + 1 < n and text[i + 1] == "(":
+            depth, j = 1, i + 2
+            while j < n and depth:
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                j += 1
+            parts.append(("bare", text[i:j]))
+            in_word = True
+            i = j
+            continue
+        if ch == "#" and not in_word:
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        if ch in " \t":
+            flush()
+            i += 1
+            continue
+        op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
+        if op is not None and not (op in ("2>&1", "2>") and in_word):
+            flush()
+            tokens.append(op)
+            i += len(op)
+            continue
+        if parts and parts[-1][0] == "bare":
+            parts[-1] = ("bare", parts[-1][1] + ch)
+        else:
+            parts.append(("bare", ch))
+        in_word = True
+        i += 1
+    flush()
+    return tokens
+
+
+# AST nodes are tuples: ("cmd", words, redirs) ("and"/"or", a, b) ("seq", [nodes])
+# ("pipe", [nodes]) ("while"/"until", cond, body) ("for", var, words, body) ("if", [(cond, body)], else)
+# ("not", node) ("group", node)
+Node = tuple[Any, ...]
+
+
+class _Parser:
+    def __init__(self, tokens: list[Word | str]) -> None:
+        self.toks = tokens
+        self.i = 0
+
+    def peek(self) -> Word | str | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def kw(self) -> str | None:
+        t = self.peek()
+        if isinstance(t, Word) and all(k == "bare" for k, _ in t.parts) and t.literal in _KEYWORDS:
+            return t.literal
+        return None
+
+    def take(self) -> Word | str:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def skip_newlines(self) -> None:
+        while self.peek() in ("\n", ";"):
+            self.i += 1
+
+    def expect_kw(self, word: str) -> None:
+        self.skip_newlines()
+        if self.kw() != word:
+            got = self.peek()
+            shown = got.literal if isinstance(got, Word) else got
+            raise ParseError(f"syntax error: expected \"{word}\", got \"{shown}\"")
+        self.i += 1
+
+    def parse_list(self, stop: tuple[str, ...] = ()) -> Node:
+        items: list[Node] = []
+        self.skip_newlines()
+        while self.peek() is not None and self.kw() not in stop and self.peek() not in (")",):
+            items.append(self.parse_and_or())
+            if self.peek() in (";", "\n", "&"):
+                self.i += 1
+            self.skip_newlines()
+        return ("seq", items)
+
+    def parse_and_or(self) -> Node:
+        node = self.parse_pipeline()
+        while self.peek() in ("&&", "||"):
+            op = self.take()
+            self.skip_newlines()
+            rhs = self.parse_pipeline()
+            node = ("and" if op == "&&" else "or", node, rhs)
+        return node
+
+    def parse_pipeline(self) -> Node:
+        negate = False
+        if self.kw() == "!":
+            self.i += 1
+            negate = True
+        stages = [self.parse_command()]
+        while self.peek() == "|":
+            self.i += 1
+            self.skip_newlines()
+            stages.append(self.parse_command())
+        node: Node = stages[0] if len(stages) == 1 else ("pipe", stages)
+        return ("not", node) if negate else node
+
+    def parse_command(self) -> Node:
+        k = self.kw()
+        if k in ("while", "until"):
+            self.i += 1
+            cond = self.parse_list(("do",))
+            self.expect_kw("do")
+            body = self.parse_list(("done",))
+            self.expect_kw("done")
+            return (k, cond, body)
+        if k == "for":
+            self.i += 1
+            var = self.take()
+            words: list[Word] = []
+            self.skip_newlines() if self.peek() == "\n" else None
+            if self.kw() == "in":
+                self.i += 1
+                while isinstance(self.peek(), Word) and self.kw() != "do":
+                    words.append(self.take())  # type: ignore[arg-type]
+            self.expect_kw("do")
+            body = self.parse_list(("done",))
+            self.expect_kw("done")
+            return ("for", var.literal if isinstance(var, Word) else str(var), words, body)
+        if k == "if":
+            self.i += 1
+            branches = []
+            cond = self.parse_list(("then",))
+            self.expect_kw("then")
+            body = self.parse_list(("elif", "else", "fi"))
+            branches.append((cond, body))
+            other: Node | None = None
+            while True:
+                self.skip_newlines()
+                k2 = self.kw()
+                if k2 == "elif":
+                    self.i += 1
+                    c = self.parse_list(("then",))
+                    self.expect_kw("then")
+                    b = self.parse_list(("elif", "else", "fi"))
+                    branches.append((c, b))
+                elif k2 == "else":
+                    self.i += 1
+                    other = self.parse_list(("fi",))
+                else:
+                    break
+            self.expect_kw("fi")
+            return ("if", branches, other)
+        if k == "{":
+            self.i += 1
+            body = self.parse_list(("}",))
+            self.expect_kw("}")
+            return ("group", body)
+        if self.peek() == "(":
+            self.i += 1
+            body = self.parse_list()
+            if self.peek() != ")":
+                raise ParseError("syntax error: expected \")\"")
+            self.i += 1
+            return ("group", body)
+        words: list[Word] = []
+        redirs: list[tuple[str, Word | None]] = []
+        while True:
+            t = self.peek()
+            if isinstance(t, Word):
+                words.append(self.take())  # type: ignore[arg-type]
+            elif t in (">", ">>", "<", "2>", "&>"):
+                op = str(self.take())
+                target = self.take() if isinstance(self.peek(), Word) else None
+                if target is None:
+                    raise ParseError("syntax error: unexpected redirection")
+                redirs.append((op, target))  # type: ignore[arg-type]
+            elif t == "2>&1":
+                self.i += 1
+                redirs.append(("2>&1", None))
+            else:
+                break
+        if not words and not redirs:
+            raise ParseError(f"syntax error: unexpected \"{t}\"")
+        return ("cmd", words, redirs)
+
+
+def parse(script: str) -> Node:
+    parser = _Parser(tokenize(script))
+    node = parser.parse_list()
+    if parser.peek() is not None:
+        t = parser.peek()
+        raise ParseError(f"syntax error: unexpected \"{t.literal if isinstance(t, Word) else t}\"")
+    return node
+
+
+# ------------------------------------------------------------------- running
+Program = Generator[Sleep, None, int]
+
+
+class Shell:
+    """Runs a parsed script in a :class:`ShellContext`."""
+
+    def __init__(self, ctx: ShellContext) -> None:
+        self.ctx = ctx
+        self.vars: dict[str, str] = dict(ctx.env)
+
+    # ---- expansion
+    def expand(self, word: Word) -> list[str]:
+        out = ""
+        fields_: list[str] = []
+        quoted = False
+        for kind, text in word.parts:
+            if kind == "lit":
+                out += text
+                quoted = True
+            elif kind == "dq":
+                out += self._subst(text)
+                quoted = True
+            else:
+                out += self._subst(text)
+        if quoted:
+            return [out]
+        fields_ = out.split()
+        return fields_
+
+    def _subst(self, text: str) -> str:
+        def cmdsub(m: re.Match[str]) -> str:
+            return self.capture(m.group(1)).rstrip("\n")
+
+        text = re.sub(r"\$\(([^()]*(?:\([^()]*\)[^()]*)*)\)", cmdsub, text)
+
+        def var(m: re.Match[str]) -> str:
+            name = m.group(1) or m.group(2)
+            if name == "?":
+                return str(self.ctx.last_status)
+            if name == "$":
+                return str(self.ctx.pid)
+            if name == "HOSTNAME" and name not in self.vars:
+                return self.ctx.hostname
+            return self.vars.get(name, "")
+
+        return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*|\?|\$)", var, text)
+
+    def capture(self, script: str) -> str:
+        """Run ``script`` instantly (command substitution) and return its stdout."""
+        buf: list[str] = []
+        saved = self.ctx.out
+        self.ctx.out = buf.append
+        try:
+            gen = self.run(parse(script))
+            try:
+                while True:
+                    next(gen)  # sleeps inside $(...) are not waited for
+            except StopIteration:
+                pass
+        except (ParseError, ExitShell):
+            pass
+        finally:
+            self.ctx.out = saved
+        return "".join(buf)
+
+    # ---- execution
+    def run(self, node: Node) -> Program:
+        kind = node[0]
+        if kind == "seq":
+            status = 0
+            for item in node[1]:
+                status = yield from self.run(item)
+            return status
+        if kind == "and":
+            status = yield from self.run(node[1])
+            if status == 0:
+                status = yield from self.run(node[2])
+            return status
+        if kind == "or":
+            status = yield from self.run(node[1])
+            if status != 0:
+                status = yield from self.run(node[2])
+            return status
+        if kind == "not":
+            status = yield from self.run(node[1])
+            return 0 if status else 1
+        if kind == "group":
+            return (yield from self.run(node[1]))
+        if kind in ("while", "until"):
+            status = 0
+            while True:
+                cond = yield from self.run(node[1])
+                if (cond == 0) != (kind == "while"):
+                    return status
+                status = yield from self.run(node[2])
+                self.ctx.busy += 1  # reset by every sleep
+                if self.ctx.busy > MAX_BUSY_STEPS:
+                    # a loop that never sleeps would spin forever: charge it a tick of time
+                    self.ctx.busy = 0
+                    yield Sleep(1.0)
+        if kind == "for":
+            _, var, words, body = node
+            status = 0
+            for w in words:
+                for value in self.expand(w):
+                    self.vars[var] = value
+                    status = yield from self.run(body)
+            return status
+        if kind == "if":
+            for cond, body in node[1]:
+                c = yield from self.run(cond)
+                if c == 0:
+                    return (yield from self.run(body))
+            if node[2] is not None:
+                return (yield from self.run(node[2]))
+            return 0
+        if kind == "pipe":
+            data = ""
+            status = 0
+            saved_out = self.ctx.out
+            for stage in node[1]:
+                buf: list[str] = []
+                self.ctx.out = buf.append
+                self._stdin = data
+                try:
+                    status = yield from self.run(stage)
+                finally:
+                    self.ctx.out = saved_out
+                data = "".join(buf)
+            self._stdin = ""
+            saved_out(data) if data else None
+            self.ctx.last_status = status
+            return status
+        if kind == "cmd":
+            status = yield from self.run_simple(node[1], node[2])
+            self.ctx.last_status = status
+            return status
+        raise ParseError(f"unknown node {kind}")
+
+    _stdin = ""
+
+    def run_simple(self, words: list[Word], redirs: list[tuple[str, Word | None]]) -> Program:
+        argv: list[str] = []
+        for w in words:
+            argv += self.expand(w)
+        assignments = []
+        while argv and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[0]):
+            assignments.append(argv.pop(0))
+        for a in assignments:
+            k, _, v = a.partition("=")
+            self.vars[k] = v
+        if not argv:
+            return 0
+        out, err = self.ctx.out, self.ctx.err
+        redirected: list[tuple[str, str, bool]] = []
+        buf_out: list[str] = []
+        buf_err: list[str] = []
+        stdin = self._stdin
+        for op, target in redirs:
+            path = self.expand(target)[0] if target is not None else ""
+            if op in (">", ">>", "&>"):
+                redirected.append(("out", path, op == ">>"))
+                if op == "&>":
+                    redirected.append(("err", path, True))
+            elif op == "2>":
+                redirected.append(("err", path, False))
+            elif op == "2>&1":
+                redirected.append(("err-to-out", "", False))
+            elif op == "<":
+                content = self.ctx.fs.read(path)
+                if content is None:
+                    err(self._missing("sh", path))
+                    return 1
+                stdin = content
+        for stream, _path, _append in redirected:
+            if stream == "out":
+                self.ctx.out = buf_out.append
+            elif stream == "err":
+                self.ctx.err = buf_err.append
+            elif stream == "err-to-out":
+                self.ctx.err = self.ctx.out
+        self._stdin = stdin
+        try:
+            status = yield from self.call(argv)
+        finally:
+            self.ctx.out, self.ctx.err = out, err
+            self._stdin = ""
+        for stream, path, append in redirected:
+            data = "".join(buf_out if stream == "out" else buf_err if stream == "err" else [])
+            if stream in ("out", "err") and path not in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+                self.ctx.fs.write(path, data, append=append)
+            elif path == "/dev/stdout":
+                out(data)
+            elif path == "/dev/stderr":
+                err(data)
+        return status
+
+    def _missing(self, tool: str, path: str) -> str:
+        if self.ctx.flavour == "busybox":
+            return f"{tool}: can't open '{path}': No such file or directory\n"
+        return f"{tool}: {path}: No such file or directory\n"
+
+    def call(self, argv: list[str]) -> Program:
+        name = argv[0].rsplit("/", 1)[-1]
+        if name == ":":
+            return 0
+        builtin = getattr(self, f"b_{name.replace('-', '_').replace('[', 'test')}", None)
+        if builtin is not None:
+            return (yield from builtin(argv[1:]))
+        program = self.ctx.programs.get(name)
+        if program is not None:
+            return (yield from program(self.ctx, argv))
+        if name in ("sh", "bash", "ash", "dash"):
+            return (yield from self.b_sh(argv[1:]))
+        self.ctx.err(f"sh: {argv[0]}: not found\n")
+        return 127
+
+    # ------------------------------------------------------------ builtins
+    def b_sleep(self, args: list[str]) -> Program:
+        total = 0.0
+        for a in args:
+            m = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", a)
+            if a == "infinity":
+                total = float("inf")
+                continue
+            if not m:
+                self.ctx.err(f"sleep: invalid number '{a}'\n")
+                return 1
+            total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        if total > 0:
+            self.ctx.busy = 0
+            yield Sleep(total)
+        return 0
+
+    def b_echo(self, args: list[str]) -> Program:
+        newline = True
+        interpret = False
+        while args and args[0] in ("-n", "-e", "-ne", "-en"):
+            newline = newline and "n" not in args[0]
+            interpret = interpret or "e" in args[0]
+            args = args[1:]
+        text = " ".join(args)
+        if interpret:
+            text = text.encode().decode("unicode_escape")
+        self.ctx.out(text + ("\n" if newline else ""))
+        return 0
+        yield  # pragma: no cover - makes this a generator
+
+    def b_printf(self, args: list[str]) -> Program:
+        if not args:
+            return 1
+        fmt = args[0].encode().decode("unicode_escape")
+        values = args[1:]
+        try:
+            text = re.sub(r"%[sdif]", "{}", fmt).format(*values) if values else fmt.replace("%%", "%")
+        except IndexError:
+            text = fmt
+        self.ctx.out(text)
+        return 0
+        yield  # pragma: no cover
+
+    def b_cat(self, args: list[str]) -> Program:
+        status = 0
+        if not args:
+            self.ctx.out(self._stdin)
+            return 0
+        for a in args:
+            content = self.ctx.fs.read(a)
+            if content is None:
+                self.ctx.err(self._missing("cat", a))
+                status = 1
+            else:
+                self.ctx.out(content)
+        return status
+        yield  # pragma: no cover
+
+    def b_touch(self, args: list[str]) -> Program:
+        for a in (a for a in args if not a.startswith("-")):
+            if not self.ctx.fs.exists(a):
+                self.ctx.fs.write(a, "")
+        return 0
+        yield  # pragma: no cover
+
+    def b_rm(self, args: list[str]) -> Program:
+        flags = "".join(a[1:] for a in args if a.startswith("-"))
+        status = 0
+        for a in (a for a in args if not a.startswith("-")):
+            if not self.ctx.fs.remove(a, recursive="r" in flags or "R" in flags) and "f" not in flags:
+                self.ctx.err(f"rm: can't remove '{a}': No such file or directory\n" if self.ctx.flavour == "busybox"
+                             else f"rm: cannot remove '{a}': No such file or directory\n")
+                status = 1
+        return status
+        yield  # pragma: no cover
+
+    def b_mkdir(self, args: list[str]) -> Program:
+        for a in (a for a in args if not a.startswith("-")):
+            self.ctx.fs.dirs.add(a.rstrip("/"))
+        return 0
+        yield  # pragma: no cover
+
+    def b_ls(self, args: list[str]) -> Program:
+        paths = [a for a in args if not a.startswith("-")] or ["/"]
+        status = 0
+        for p in paths:
+            if p in self.ctx.fs.files:
+                self.ctx.out(p + "\n")
+            elif self.ctx.fs.is_dir(p):
+                names = self.ctx.fs.listdir(p)
+                if names:
+                    self.ctx.out("\n".join(names) + "\n")
+            else:
+                self.ctx.err(f"ls: {p}: No such file or directory\n" if self.ctx.flavour == "busybox"
+                             else f"ls: cannot access '{p}': No such file or directory\n")
+                status = 1
+        return status
+        yield  # pragma: no cover
+
+    def b_date(self, args: list[str]) -> Program:
+        now = _dt.datetime.fromtimestamp(int(self.ctx.now()), _dt.UTC)
+        fmt = next((a[1:] for a in args if a.startswith("+")), None)
+        if fmt:
+            self.ctx.out(now.strftime(fmt.replace("%N", "000000000")) + "\n")
+        else:
+            self.ctx.out(now.strftime("%a %b ") + f"{now.day:2d}" + now.strftime(" %H:%M:%S UTC %Y") + "\n")
+        return 0
+        yield  # pragma: no cover
+
+    def b_hostname(self, args: list[str]) -> Program:
+        self.ctx.out(self.ctx.hostname + "\n")
+        return 0
+        yield  # pragma: no cover
+
+    def b_env(self, args: list[str]) -> Program:
+        env = {"HOSTNAME": self.ctx.hostname, **self.vars}
+        self.ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
+        return 0
+        yield  # pragma: no cover
+
+    b_printenv = b_env
+
+    def b_pwd(self, args: list[str]) -> Program:
+        self.ctx.out(self.vars.get("PWD", "/") + "\n")
+        return 0
+        yield  # pragma: no cover
+
+    def b_true(self, args: list[str]) -> Program:
+        return 0
+        yield  # pragma: no cover
+
+    def b_false(self, args: list[str]) -> Program:
+        return 1
+        yield  # pragma: no cover
+
+    b_cd = b_true
+    b_trap = b_true
+    b_export = b_true
+    b_set = b_true
+    b_wait = b_true
+    b_sync = b_true
+
+    def b_exit(self, args: list[str]) -> Program:
+        raise ExitShell(int(args[0]) if args and args[0].lstrip("-").isdigit() else self.ctx.last_status)
+        yield  # pragma: no cover
+
+    def b_test(self, args: list[str]) -> Program:
+        if args and args[-1] == "]":
+            args = args[:-1]
+        return 0 if self._test(args) else 1
+        yield  # pragma: no cover
+
+    def _test(self, a: list[str]) -> bool:
+        fs = self.ctx.fs
+        if not a:
+            return False
+        if a[0] == "!":
+            return not self._test(a[1:])
+        if len(a) == 2 and a[0] in ("-f", "-e", "-d", "-s", "-n", "-z", "-r", "-x"):
+            op, x = a
+            return {"-f": x in fs.files, "-e": fs.exists(x), "-d": fs.is_dir(x),
+                    "-s": bool(fs.read(x)), "-r": fs.exists(x), "-x": fs.exists(x),
+                    "-n": x != "", "-z": x == ""}[op]
+        if len(a) == 3:
+            x, op, y = a
+            if op in ("=", "=="):
+                return x == y
+            if op == "!=":
+                return x != y
+            try:
+                xi, yi = int(x), int(y)
+            except ValueError:
+                return False
+            return {"-eq": xi == yi, "-ne": xi != yi, "-lt": xi < yi, "-le": xi <= yi, "-gt": xi > yi,
+                    "-ge": xi >= yi}.get(op, False)
+        return len(a) == 1 and a[0] != ""
+
+    def b_nslookup(self, args: list[str]) -> Program:
+        names = [a for a in args if not a.startswith("-")]
+        if not names:
+            return 1
+        name = names[0]
+        address = self.ctx.resolve(name)
+        self.ctx.out("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n")
+        if address is None:
+            self.ctx.out(f"** server can't find {name}: NXDOMAIN\n\n")
+            return 1
+        self.ctx.out(f"Name:\t{name}\nAddress: {address}\n\n")
+        return 0
+        yield  # pragma: no cover
+
+    def b_wget(self, args: list[str]) -> Program:
+        urls = [a for a in args if not a.startswith("-") and a not in ("-O", "-q")]
+        url = next((u for u in urls if "://" in u or "." in u or ":" in u), urls[-1] if urls else "")
+        res = self.ctx.http(url)
+        if res is None:
+            host = re.sub(r"^\w+://", "", url).split("/")[0].split(":")[0]
+            self.ctx.err(f"wget: bad address '{host}'\n")
+            return 1
+        status, body = res
+        if status >= 400:
+            self.ctx.err(f"wget: server returned error: HTTP/1.1 {status}\n")
+            return 1
+        if ("-O" in args and args[args.index("-O") + 1:args.index("-O") + 2] == ["-"]) or "-qO-" in args:
+            self.ctx.out(body)
+        return 0
+        yield  # pragma: no cover
+
+    def b_curl(self, args: list[str]) -> Program:
+        urls = [a for a in args if not a.startswith("-")]
+        url = urls[-1] if urls else ""
+        res = self.ctx.http(url)
+        if res is None:
+            host = re.sub(r"^\w+://", "", url).split("/")[0].split(":")[0]
+            self.ctx.err(f"curl: (6) Could not resolve host: {host}\n")
+            return 6
+        self.ctx.out(res[1])
+        return 0
+        yield  # pragma: no cover
+
+    def b_kill(self, args: list[str]) -> Program:
+        return 0
+        yield  # pragma: no cover
+
+    def b_seq(self, args: list[str]) -> Program:
+        nums = [int(a) for a in args if a.lstrip("-").isdigit()]
+        lo, hi = (1, nums[0]) if len(nums) == 1 else (nums[0], nums[-1]) if nums else (1, 0)
+        self.ctx.out("".join(f"{i}\n" for i in range(lo, hi + 1)))
+        return 0
+        yield  # pragma: no cover
+
+    def b_sh(self, args: list[str]) -> Program:
+        if len(args) >= 2 and args[0] == "-c":
+            try:
+                node = parse(args[1])
+            except ParseError as e:
+                self.ctx.err(f"sh: {e}\n")
+                return 2
+            try:
+                return (yield from Shell(self.ctx).run(node))
+            except ExitShell as e:
+                return e.code
+        return 0  # an interactive shell without a terminal exits at once
+
+
+def run_argv(ctx: ShellContext, argv: list[str]) -> Program:
+    """Run a container's command line (``["sh", "-c", "…"]``, ``["sleep", "3600"]`` …)."""
+    shell = Shell(ctx)
+    try:
+        return (yield from shell.call(argv))
+    except ExitShell as e:
+        return e.code
+
+
+def run_script(ctx: ShellContext, script: str) -> Program:
+    """Run ``script`` as ``sh -c`` would."""
+    return (yield from run_argv(ctx, ["sh", "-c", script]))
+
+
+def split_command(text: str) -> list[str]:
+    return shlex.split(text)
+
+
+def drain(gen: Program, budget: float = float("inf")) -> tuple[int | None, float]:
+    """Run a program without waiting; stop at the first sleep that would exceed ``budget``.
+
+    Returns (exit status or ``None`` if it would still be running, seconds slept)."""
+    slept = 0.0
+    try:
+        step = next(gen)
+        while True:
+            if slept + step.seconds > budget:
+                gen.close()
+                return None, slept
+            slept += step.seconds
+            step = gen.send(None)
+    except StopIteration as stop:
+        return int(stop.value or 0), slept
+
+
+def iter_sleeps(gen: Program) -> Iterator[Sleep]:  # pragma: no cover - debugging aid
+    yield from gen
