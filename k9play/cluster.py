@@ -14,13 +14,19 @@ from k9play.api.meta import Obj
 from k9play.api.store import ObjectStore
 from k9play.clock import Mode, VirtualClock
 from k9play.controllers.base import Controller
+from k9play.controllers.cronjob import CronJobController
+from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
 from k9play.controllers.garbagecollector import GarbageCollector
+from k9play.controllers.hpa import HorizontalPodAutoscalerController
+from k9play.controllers.job import JobController
 from k9play.controllers.namespace import NamespaceController
+from k9play.controllers.persistentvolume import PersistentVolumeController
 from k9play.controllers.replicaset import ReplicaSetController
 from k9play.controllers.replication import ReplicationManager
 from k9play.controllers.rootcacert import RootCACertPublisher
 from k9play.controllers.serviceaccount import ServiceAccountController
+from k9play.controllers.statefulset import StatefulSetController
 from k9play.kubelet.kubelet import KubeletManager
 from k9play.scheduler.scheduler import Scheduler
 
@@ -33,9 +39,15 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     ServiceAccountController,
     RootCACertPublisher,
     GarbageCollector,
+    PersistentVolumeController,
     DeploymentController,
     ReplicaSetController,
     ReplicationManager,
+    DaemonSetController,
+    StatefulSetController,
+    JobController,
+    CronJobController,
+    HorizontalPodAutoscalerController,
 )
 
 

@@ -353,8 +353,7 @@ class PodWorker:
         if proc is None or proc.exited or c.killing:
             return
         c.killing = True
-        c.stop_probes()
-        c.ready = False
+        c.stop_probes()  # it stays ready (if it was) until it has actually stopped
         self.event(NORMAL, "Killing", message, c)
         grace = (probe or {}).get("terminationGracePeriodSeconds", self.grace)
         self._pre_stop(c, proc)

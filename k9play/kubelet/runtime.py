@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from k9play.clock import TimerHandle, VirtualClock
 
 MAX_LOG_LINES = 5000
+#: exec() of PID 1 inside the new container: a program's first step comes this much later
+PROCESS_START_SECONDS = 0.05
 
 
 @dataclass
@@ -72,7 +74,7 @@ class ContainerProcess:
             self._later(0.5, self.set_memory, self.overrides.memory)
         if self.overrides.log_rate:
             self._later(1.0 / self.overrides.log_rate, self._chatter)
-        self._step()
+        self._later(PROCESS_START_SECONDS, self._step)
 
     def _later(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         self._timers.append(self.clock.call_later(delay, fn, *args))

@@ -1,0 +1,16 @@
+"""PersistentVolumeController: placeholder, being implemented."""
+
+from __future__ import annotations
+
+from k9play.controllers.base import Controller
+
+
+class PersistentVolumeController(Controller):
+    name = "persistentvolume"
+    component = "persistentvolume-controller"
+
+    def start(self) -> None:
+        """No watches yet."""
+
+    def reconcile(self, key: str) -> float | None:
+        return None
