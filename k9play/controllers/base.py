@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from k9play.api.errors import ApiError
 from k9play.api.events import EventRecorder
 from k9play.api.meta import Obj, controller_ref, key_of
 from k9play.api.store import WatchEvent
@@ -73,10 +74,13 @@ class WorkQueue:
             del self._keys[key]
             try:
                 again = self._process(key)
-            except Exception:
+            except Exception as e:  # a failing reconcile is retried with back-off, as in client-go
                 n = self._failures.get(key, 0)
                 self._failures[key] = n + 1
-                log.exception("reconcile %s failed (attempt %d)", key, n + 1)
+                if isinstance(e, ApiError) and e.reason in ("Conflict", "NotFound", "AlreadyExists"):
+                    log.debug("reconcile %s: %s (retrying)", key, e)  # a stale read: normal, as in client-go
+                else:
+                    log.exception("reconcile %s failed (attempt %d)", key, n + 1)
                 self.add_after(key, min(BACKOFF_MAX, BACKOFF_BASE * 2**n))
                 continue
             self._failures.pop(key, None)

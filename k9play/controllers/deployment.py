@@ -147,6 +147,8 @@ class DeploymentController(Controller):
         new_revision = str(du.max_revision(old_rss) + 1)
         status = d.setdefault("status", {})
         if existing is not None:
+            existing = self.store.try_get("ReplicaSet", name_of(existing), existing["metadata"]["namespace"]) \
+                or existing
             rs = copy_obj(existing)
             annotations_updated = du.set_new_rs_annotations(d, rs, new_revision, True)
             min_ready = d["spec"].get("minReadySeconds", 0)

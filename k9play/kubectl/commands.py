@@ -52,6 +52,8 @@ class Flags:
 
     args: list[str] = field(default_factory=list)
     values: dict[str, list[str]] = field(default_factory=dict)
+    #: everything after ``--`` (a command for ``create job``/``exec``/``run``)
+    command: list[str] = field(default_factory=list)
 
     def get(self, name: str, default: str | None = None) -> str | None:
         vals = self.values.get(name)
@@ -84,22 +86,37 @@ FLAG_SPECS: dict[str, tuple[str, bool]] = {
     "--all": ("all", True),
     "--dry-run": ("dry-run", False),
     "--show-events": ("show-events", False),
+    "--replicas": ("replicas", False), "--current-replicas": ("current-replicas", False),
+    "--image": ("image", False), "--port": ("port", False), "--from": ("from", False),
+    "--revision": ("revision", False), "--to-revision": ("to-revision", False),
+    "--min": ("min", False), "--max": ("max", False), "--cpu-percent": ("cpu-percent", False),
+    "--cpu": ("cpu", False), "--name": ("name", False),
+}
+
+#: per-command flag meanings that differ from the common table (``logs -f`` follows)
+COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool]]] = {
+    "logs": {"-f": ("follow", True), "--follow": ("follow", True), "-c": ("container", False),
+             "--container": ("container", False), "-p": ("previous", True), "--previous": ("previous", True),
+             "--tail": ("tail", False), "--timestamps": ("timestamps", True), "--since": ("since", False),
+             "--all-containers": ("all-containers", True), "--prefix": ("prefix", True)},
+    "top": {"--containers": ("containers", True), "--sort-by": ("sort-by", False)},
 }
 
 
-def parse_flags(argv: Sequence[str]) -> Flags:
+def parse_flags(argv: Sequence[str], verb: str = "") -> Flags:
+    specs = {**FLAG_SPECS, **COMMAND_FLAGS.get(verb, {})}
     flags = Flags()
     i = 0
     while i < len(argv):
         a = argv[i]
         if a == "--":
-            flags.args += argv[i + 1:]
+            flags.command = list(argv[i + 1:])
             break
         if a.startswith("-") and a != "-":
             name, eq, inline = a.partition("=")
-            spec = FLAG_SPECS.get(name)
+            spec = specs.get(name)
             if spec is None and not a.startswith("--") and len(a) > 2:
-                spec = FLAG_SPECS.get(a[:2])  # -ojson, -nkube-system
+                spec = specs.get(a[:2])  # -ojson, -nkube-system
                 if spec is not None and not spec[1]:
                     name, eq, inline = a[:2], "=", a[2:]
             if spec is None:
@@ -206,14 +223,19 @@ class Kubectl:
         verb, rest = argv[0], argv[1:]
         from k9play.kubectl import apply as apply_cmd
         from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import describe_cmd, get
+        from k9play.kubectl import describe_cmd, get, logs, rollout, workloads
 
         handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
             "get": get.run,
             "describe": describe_cmd.run,
             "apply": apply_cmd.run,
-            "create": apply_cmd.run_create,
+            "create": workloads.create,
             "delete": delete_cmd.run,
+            "logs": logs.run,
+            "scale": workloads.scale,
+            "set": workloads.set_cmd,
+            "autoscale": workloads.autoscale,
+            "rollout": rollout.run,
         }
         handler = handlers.get(verb)
         if handler is None:
@@ -221,7 +243,7 @@ class Kubectl:
             result.code = 1
             return result
         try:
-            flags = parse_flags(rest)
+            flags = parse_flags(rest, verb)
             handler(self, flags, result)
         except CommandError as e:
             result.error(e.text())

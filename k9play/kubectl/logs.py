@@ -1,0 +1,118 @@
+"""``kubectl logs``: container logs from the simulated runtime (current or ``--previous``),
+``-c``, ``--tail``, ``--timestamps``, and ``-f`` (in the sim shell, simulated time passes
+until the container stops)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING
+
+from k9play.api import errors, resources
+from k9play.api.meta import Obj
+from k9play.kubectl.commands import CommandError, Flags, Result
+
+if TYPE_CHECKING:
+    from k9play.kubectl.commands import Kubectl
+
+FOLLOW_TIMEOUT = 3600.0
+
+
+def _stamp(t: float) -> str:
+    d = _dt.datetime.fromtimestamp(t, _dt.UTC)
+    return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond * 1000:09d}Z"
+
+
+def _pod_for(k: Kubectl, flags: Flags, ref: str, result: Result) -> Obj:
+    ns = k.namespace_of(flags)
+    if "/" not in ref:
+        pod = k.store.try_get("Pod", ref, ns)
+        if pod is None:
+            raise CommandError(errors.not_found("pods", ref).kubectl_text(), verbatim=True)
+        return pod
+    kind, _, name = ref.partition("/")
+    rt = resources.lookup(kind)
+    if rt is None:
+        raise CommandError(f'the server doesn\'t have a resource type "{kind}"')
+    if rt.kind == "Pod":
+        return _pod_for(k, flags, name, result)
+    owner = k.store.try_get(rt.kind, name, ns)
+    if owner is None:
+        raise CommandError(errors.not_found(rt.resource, name).kubectl_text(), verbatim=True)
+    from k9play.api.selectors import selector_from_labels, selector_from_spec
+
+    sel_spec = (owner.get("spec") or {}).get("selector")
+    sel = selector_from_labels(sel_spec) if rt.kind in ("ReplicationController", "Service") else \
+        selector_from_spec(sel_spec)
+    pods = sorted(k.store.list("Pod", ns, sel), key=lambda p: p["metadata"].get("creationTimestamp", ""))
+    if not pods:
+        raise CommandError("timed out waiting for the condition")
+    if len(pods) > 1:
+        result.error(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}")
+    return pods[0]
+
+
+def run(k: Kubectl, flags: Flags, result: Result) -> None:
+    if not flags.args:
+        raise CommandError("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a "
+                           "required argument for the logs command")
+    pod = _pod_for(k, flags, flags.args[0], result)
+    name = pod["metadata"]["name"]
+    containers = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
+    inits = [c["name"] for c in (pod.get("spec") or {}).get("initContainers") or []]
+    container = flags.get("container") or (flags.args[1] if len(flags.args) > 1 else None)
+    if container is None:
+        default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
+        container = default if default in containers else containers[0]
+        if len(containers) > 1 and not default:
+            result.error(f'Defaulted container "{container}" out of: {", ".join(containers)}')
+    if container not in containers + inits:
+        raise CommandError(f"container {container} is not valid for pod {name}")
+    previous = flags.has("previous")
+    lines = k.cluster.kubelets.logs(pod, container, previous)
+    status = _container_status(pod, container)
+    if previous and not lines:
+        raise CommandError(f'Error from server (BadRequest): previous terminated container "{container}" in pod '
+                           f'"{name}" not found', verbatim=True)
+    if not previous and not lines:
+        waiting = ((status or {}).get("state") or {}).get("waiting")
+        if waiting is not None and not (status or {}).get("lastState"):
+            reason = waiting.get("reason", "")
+            if reason in ("ImagePullBackOff", "ErrImagePull"):
+                reason = "trying and failing to pull image"
+            raise CommandError(f'Error from server (BadRequest): container "{container}" in pod "{name}" is waiting '
+                               f"to start: {reason}", verbatim=True)
+    lines = lines or []
+    tail = flags.get("tail")
+    if tail is not None and int(tail) >= 0:
+        lines = lines[-int(tail):] if int(tail) else []
+    stamps = flags.has("timestamps")
+    for t, line in lines:
+        result.write(f"{_stamp(t)} {line}\n" if stamps else line + "\n")
+    if flags.has("follow") and not previous and k.wait is not None:
+        _follow(k, pod, container, len(k.cluster.kubelets.logs(pod, container) or []), stamps, result)
+
+
+def _container_status(pod: Obj, container: str) -> Obj | None:
+    st = pod.get("status") or {}
+    for cs in (st.get("containerStatuses") or []) + (st.get("initContainerStatuses") or []):
+        if cs.get("name") == container:
+            return cs
+    return None
+
+
+def _follow(k: Kubectl, pod: Obj, container: str, seen: int, stamps: bool, result: Result) -> None:
+    """Stream new lines while simulated time passes, until the container stops."""
+    state = {"seen": seen}
+    worker = k.cluster.kubelets.worker(pod)
+    run = worker.find(container) if worker is not None else None
+    proc = run.process if run is not None else None
+
+    def done() -> bool:
+        lines = proc.logs if proc is not None else []
+        for t, line in lines[state["seen"]:]:
+            result.write(f"{_stamp(t)} {line}\n" if stamps else line + "\n")
+        state["seen"] = len(lines)
+        return proc is None or proc.exited
+
+    assert k.wait is not None
+    k.wait(done, FOLLOW_TIMEOUT)
