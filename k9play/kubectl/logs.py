@@ -68,19 +68,10 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
     if container not in containers + inits:
         raise CommandError(f"container {container} is not valid for pod {name}")
     previous = flags.has("previous")
+    problem = log_problem(pod, container, previous)
+    if problem:
+        raise CommandError(f"Error from server (BadRequest): {problem}", verbatim=True)
     lines = k.cluster.kubelets.logs(pod, container, previous)
-    status = _container_status(pod, container)
-    if previous and not lines:
-        raise CommandError(f'Error from server (BadRequest): previous terminated container "{container}" in pod '
-                           f'"{name}" not found', verbatim=True)
-    if not previous and not lines:
-        waiting = ((status or {}).get("state") or {}).get("waiting")
-        if waiting is not None and not (status or {}).get("lastState"):
-            reason = waiting.get("reason", "")
-            if reason in ("ImagePullBackOff", "ErrImagePull"):
-                reason = "trying and failing to pull image"
-            raise CommandError(f'Error from server (BadRequest): container "{container}" in pod "{name}" is waiting '
-                               f"to start: {reason}", verbatim=True)
     lines = lines or []
     tail = flags.get("tail")
     if tail is not None and int(tail) >= 0:
@@ -90,6 +81,30 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
         result.write(f"{_stamp(t)} {line}\n" if stamps else line + "\n")
     if flags.has("follow") and not previous and k.wait is not None:
         _follow(k, pod, container, len(k.cluster.kubelets.logs(pod, container) or []), stamps, result)
+
+
+def log_problem(pod: Obj, container: str, previous: bool) -> str | None:
+    """Why the kubelet would refuse to serve these logs (``validateContainerLogStatus``)."""
+    name = pod["metadata"]["name"]
+    status = _container_status(pod, container)
+    if status is None:
+        return f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
+    last = (status.get("lastState") or {}).get("terminated")
+    state = status.get("state") or {}
+    if previous:
+        if not last or not last.get("containerID"):
+            return f'previous terminated container "{container}" in pod "{name}" not found'
+        return None
+    if "running" in state or "terminated" in state or last:
+        return None
+    reason = (state.get("waiting") or {}).get("reason", "")
+    if reason == "ErrImagePull":
+        return f'container "{container}" in pod "{name}" is waiting to start: image can\'t be pulled'
+    if reason == "ImagePullBackOff":
+        return f'container "{container}" in pod "{name}" is waiting to start: trying and failing to pull image'
+    if reason:
+        return f'container "{container}" in pod "{name}" is waiting to start: {reason}'
+    return f'container "{container}" in pod "{name}" is waiting to start - no logs yet'
 
 
 def _container_status(pod: Obj, container: str) -> Obj | None:

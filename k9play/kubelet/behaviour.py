@@ -282,10 +282,11 @@ def _is_number(v: str | None) -> bool:
 
 
 # -------------------------------------------------------------- program models
-def _digits_of_pi(n: int) -> str:
-    """π to ``n`` decimal places (Machin's formula with integers)."""
+def _digits_of_pi(significant: int) -> str:
+    """π to ``significant`` digits, rounded as Perl's ``bpi(n)`` prints it (Machin's formula)."""
     extra = 10
-    scale = 10 ** (n + extra)
+    decimals = significant - 1
+    scale = 10 ** (decimals + extra)
 
     def arctan_inv(x: int) -> int:
         total = term = scale // x
@@ -297,8 +298,9 @@ def _digits_of_pi(n: int) -> str:
         return total
 
     pi = 4 * (4 * arctan_inv(5) - arctan_inv(239))
-    s = str(pi // 10 ** extra)
-    return s[0] + "." + s[1:]
+    rounded = (pi + 5 * 10 ** (extra - 1)) // 10 ** extra
+    s = str(rounded)
+    return s[0] + "." + s[1:] if decimals > 0 else s
 
 
 def program_perl(ctx: ShellContext, argv: list[str]) -> Program:
@@ -308,7 +310,7 @@ def program_perl(ctx: ShellContext, argv: list[str]) -> Program:
     if m:
         digits = int(m.group(1))
         yield Sleep(2.0 + digits / 400)  # it takes perl a few seconds
-        ctx.out(_digits_of_pi(digits - 1) + "\n")
+        ctx.out(_digits_of_pi(digits) + "\n")
         return 0
     m = re.search(r"print\s+\"([^\"]*)\"", script)
     if m:
