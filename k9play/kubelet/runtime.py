@@ -114,6 +114,8 @@ class ContainerProcess:
         except StopIteration as stop:
             self._exit(int(stop.value or 0), None)
             return
+        if self.exited:
+            return
         if sleep.seconds != bh.FOREVER:
             self._later(sleep.seconds, self._step)
 
@@ -135,7 +137,10 @@ class ContainerProcess:
         self.listening = False
         self.stop_timers()
         if self._program is not None:
-            self._program.close()
+            try:
+                self._program.close()
+            except ValueError:
+                pass  # the program itself caused the exit (e.g. it allocated past its memory limit)
         self.on_exit(code, reason or ("Completed" if code == 0 else "Error"))
 
     def stop_timers(self) -> None:
