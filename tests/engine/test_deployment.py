@@ -167,3 +167,29 @@ def test_proportional_scaling_during_stuck_rollout(replicas):
     c.advance_sync(5)
     rs = sorted(c.store.list("ReplicaSet", "default"), key=lambda r: r["metadata"]["creationTimestamp"])
     assert [r["spec"]["replicas"] for r in rs] == [11, 7]
+
+
+def test_progress_deadline_exceeded_with_an_unpullable_image():
+    c = new_cluster()
+    apply_object(c.store, deployment(progressDeadlineSeconds=60))
+    c.advance_sync(30)
+    apply_object(c.store, deployment(image="nginx:1.161", progressDeadlineSeconds=60))
+    c.advance_sync(30)
+    cond = {x["type"]: x for x in c.store.get("Deployment", "web", "default")["status"]["conditions"]}
+    assert (cond["Progressing"]["status"], cond["Progressing"]["reason"]) == ("True", "ReplicaSetUpdated")
+    c.advance_sync(60)
+    cond = {x["type"]: x for x in c.store.get("Deployment", "web", "default")["status"]["conditions"]}
+    assert (cond["Progressing"]["status"], cond["Progressing"]["reason"]) == ("False", "ProgressDeadlineExceeded")
+    assert cond["Progressing"]["message"].endswith("has timed out progressing.")
+    assert cond["Available"]["status"] == "True"  # the old pods still serve
+
+
+def test_revision_history_limit_trims_old_replicasets():
+    c = new_cluster()
+    for i, tag in enumerate(["1.14.2", "1.16.1", "1.17.0", "1.18.0"]):
+        apply_object(c.store, deployment(image=f"nginx:{tag}", revisionHistoryLimit=1))
+        c.advance_sync(60)
+    rss = c.store.list("ReplicaSet", "default")
+    assert len(rss) == 2  # the current one and one old revision
+    revisions = sorted(int(r["metadata"]["annotations"]["deployment.kubernetes.io/revision"]) for r in rss)
+    assert revisions == [3, 4]
