@@ -22,12 +22,14 @@ from k9play.controllers.hpa import HorizontalPodAutoscalerController
 from k9play.controllers.job import JobController
 from k9play.controllers.namespace import NamespaceController
 from k9play.controllers.persistentvolume import PersistentVolumeController
+from k9play.controllers.podgc import PodGCController
 from k9play.controllers.replicaset import ReplicaSetController
 from k9play.controllers.replication import ReplicationManager
 from k9play.controllers.rootcacert import RootCACertPublisher
 from k9play.controllers.serviceaccount import ServiceAccountController
 from k9play.controllers.statefulset import StatefulSetController
 from k9play.kubelet.kubelet import KubeletManager
+from k9play.kubelet.metrics import Metrics
 from k9play.scheduler.scheduler import Scheduler
 
 CLUSTER_NAME = "k9play"
@@ -39,6 +41,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     ServiceAccountController,
     RootCACertPublisher,
     GarbageCollector,
+    PodGCController,
     PersistentVolumeController,
     DeploymentController,
     ReplicaSetController,
@@ -97,6 +100,8 @@ class Cluster:
         self.controllers: list[Controller] = [cls(self.store) for cls in CONTROLLERS]
         self.scheduler = Scheduler(self.store)
         self.kubelets = KubeletManager(self.store)
+        #: the simulated metrics-server (pod/node usage, load knobs); HPAs and `kubectl top` read it
+        self.metrics = Metrics(self.store, self.kubelets)
         self.started = False
 
     def start(self) -> Cluster:

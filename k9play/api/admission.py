@@ -16,7 +16,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from k9play.api import defaults, errors, schema, validation
-from k9play.api.meta import random_suffix
+from k9play.api.meta import format_time, random_suffix
 from k9play.api.quantity import parse_quantity
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ class Admission:
                 self._mutate_on_create(kind, obj, store)
             elif old is not None and kind == "Service":
                 _keep_allocations(obj, old)
+            if kind == "DaemonSet":
+                _daemonset_template_generation(obj, old)
         except (AttributeError, TypeError, ValueError) as e:
             raise errors.bad_request(f"{kind} in version \"{rt.version}\" cannot be handled as a {kind}: {e}") from None
         causes = validation.validate(kind, obj, old)
@@ -63,8 +65,15 @@ class Admission:
             obj["status"] = {"phase": "Active"}
         elif kind == "Service":
             _allocate_service(obj, store)
-        elif kind in ("PersistentVolumeClaim", "PersistentVolume"):
-            obj["status"] = {"phase": "Pending"}
+        elif kind == "PersistentVolumeClaim":
+            _admit_pvc(obj, store)
+        elif kind == "PersistentVolume":
+            md = obj.setdefault("metadata", {})
+            if "kubernetes.io/pv-protection" not in (md.get("finalizers") or []):
+                md.setdefault("finalizers", []).append("kubernetes.io/pv-protection")
+            obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": format_time(store.clock.now())}
+        elif kind == "Job":
+            _generate_job_selector(obj)
         from k9play.api.store import STATUS_KINDS, STATUS_ON_CREATE
 
         if kind in STATUS_KINDS and kind not in STATUS_ON_CREATE:
@@ -79,6 +88,71 @@ def _decode_error(rt: ResourceType, causes: list[errors.Cause]) -> errors.ApiErr
         detail = causes[0].message
     return errors.bad_request(f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: {detail}',
                               causes)
+
+
+# ---------------------------------------------------------------------- claims
+DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
+
+
+def _admit_pvc(pvc: Obj, store: ObjectStore) -> None:
+    """DefaultStorageClass and StorageObjectInUseProtection admission."""
+    spec = pvc.setdefault("spec", {})
+    anns = pvc.setdefault("metadata", {}).get("annotations") or {}
+    if spec.get("storageClassName") is None and "volume.beta.kubernetes.io/storage-class" not in anns:
+        defaults = [sc for sc in store.list("StorageClass")
+                    if (sc["metadata"].get("annotations") or {}).get(DEFAULT_CLASS_ANNOTATION) == "true"]
+        if defaults:
+            newest = max(defaults, key=lambda sc: (sc["metadata"].get("creationTimestamp", ""),
+                                                   sc["metadata"]["name"]))
+            spec["storageClassName"] = newest["metadata"]["name"]
+    md = pvc["metadata"]
+    if "kubernetes.io/pvc-protection" not in (md.get("finalizers") or []):
+        md.setdefault("finalizers", []).append("kubernetes.io/pvc-protection")
+    pvc["status"] = {"phase": "Pending"}
+
+
+# ----------------------------------------------------------------- daemonsets
+DS_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def _daemonset_template_generation(ds: Obj, old: Obj | None) -> None:
+    """The DaemonSet strategy records the template generation in an annotation (1 on create,
+    +1 whenever the template changes); the controller labels pods with it."""
+    anns = ds.setdefault("metadata", {}).setdefault("annotations", {})
+    if old is None:
+        anns[DS_TEMPLATE_GENERATION] = "1"
+        return
+    prev = (old["metadata"].get("annotations") or {}).get(DS_TEMPLATE_GENERATION, "0")
+    changed = (ds.get("spec") or {}).get("template") != (old.get("spec") or {}).get("template")
+    anns[DS_TEMPLATE_GENERATION] = str(int(prev) + 1) if changed else prev
+
+
+# ---------------------------------------------------------------------- jobs
+JOB_UID_LABELS = ("batch.kubernetes.io/controller-uid", "controller-uid")
+JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
+
+
+def _generate_job_selector(job: Obj) -> None:
+    """The Job strategy's ``generateSelector``: select by the Job's uid, label pods with it.
+
+    ``SetDefaults_Job`` gives a Job without labels its template's label map — the same map in
+    Go — so the generated labels show on the Job too, as ``kubectl describe job`` shows."""
+    md = job["metadata"]
+    spec = job.setdefault("spec", {})
+    shared = md.get("labels") == ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    if spec.get("manualSelector"):
+        return
+    uid, name = md.get("uid", ""), md.get("name", "")
+    tmpl_md = spec.setdefault("template", {}).setdefault("metadata", {})
+    labels = tmpl_md.setdefault("labels", {})
+    for key in JOB_UID_LABELS:
+        labels.setdefault(key, uid)
+    for key in JOB_NAME_LABELS:
+        labels.setdefault(key, name)
+    sel = spec.setdefault("selector", {}).setdefault("matchLabels", {})
+    sel.setdefault(JOB_UID_LABELS[0], uid)
+    if shared:
+        md["labels"] = dict(labels)
 
 
 # --------------------------------------------------------------------- pods

@@ -200,6 +200,10 @@ def default_job(job: Obj) -> None:
     spec.setdefault("suspend", False)
     if spec.get("podFailurePolicy") is None:
         spec.setdefault("podReplacementPolicy", "TerminatingOrFailed")
+    md = job.setdefault("metadata", {})
+    tlabels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    if tlabels and not md.get("labels"):
+        md["labels"] = dict(tlabels)
     _default_template(job)
 
 
@@ -211,8 +215,11 @@ def default_cronjob(cj: Obj) -> None:
     spec.setdefault("failedJobsHistoryLimit", 1)
     jt = spec.get("jobTemplate")
     if isinstance(jt, dict):
-        jt.setdefault("metadata", {})
-        default_job(jt)
+        # SetDefaults_CronJob defaults only the CronJob; the job template gets pod-spec defaults
+        tmpl = (jt.get("spec") or {}).get("template")
+        if isinstance(tmpl, dict):
+            tmpl.setdefault("metadata", {})
+            default_pod_spec(tmpl.setdefault("spec", {}))
 
 
 def default_service(svc: Obj) -> None:
@@ -257,11 +264,58 @@ def default_pv(pv: Obj) -> None:
     spec = pv.setdefault("spec", {})
     spec.setdefault("persistentVolumeReclaimPolicy", "Retain")
     spec.setdefault("volumeMode", "Filesystem")
+    if isinstance(spec.get("hostPath"), dict):
+        spec["hostPath"].setdefault("type", "")
 
 
 def default_hpa(hpa: Obj) -> None:
+    """autoscaling/v2: no metrics means 80 % CPU; a partial ``behavior`` is completed."""
     spec = hpa.setdefault("spec", {})
     spec.setdefault("minReplicas", 1)
+    if hpa.get("apiVersion") != "autoscaling/v2":
+        return
+    if not spec.get("metrics"):
+        spec["metrics"] = [{"type": "Resource", "resource": {
+            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]
+    behavior = spec.get("behavior")
+    if isinstance(behavior, dict):
+        up = behavior.setdefault("scaleUp", {})
+        up.setdefault("stabilizationWindowSeconds", 0)
+        up.setdefault("selectPolicy", "Max")
+        up.setdefault("policies", [{"type": "Pods", "value": 4, "periodSeconds": 15},
+                                   {"type": "Percent", "value": 100, "periodSeconds": 15}])
+        down = behavior.setdefault("scaleDown", {})
+        down.setdefault("selectPolicy", "Max")
+        down.setdefault("policies", [{"type": "Percent", "value": 100, "periodSeconds": 15}])
+
+
+def default_storage_class(sc: Obj) -> None:
+    sc.setdefault("reclaimPolicy", "Delete")
+    sc.setdefault("volumeBindingMode", "Immediate")
+
+
+def default_priority_class(pc: Obj) -> None:
+    pc.setdefault("preemptionPolicy", "PreemptLowerPriority")
+
+
+def default_network_policy(np: Obj) -> None:
+    spec = np.setdefault("spec", {})
+    if not spec.get("policyTypes"):
+        types = ["Ingress"]
+        if spec.get("egress"):
+            types.append("Egress")
+        spec["policyTypes"] = types
+    for rules in (spec.get("ingress") or [], spec.get("egress") or []):
+        for rule in rules:
+            for p in rule.get("ports") or []:
+                if isinstance(p, dict):
+                    p.setdefault("protocol", "TCP")
+
+
+def default_endpoint_slice(eps: Obj) -> None:
+    for p in eps.get("ports") or []:
+        if isinstance(p, dict):
+            p.setdefault("protocol", "TCP")
 
 
 DEFAULTERS: dict[str, Callable[[Obj], None]] = {
@@ -280,6 +334,10 @@ DEFAULTERS: dict[str, Callable[[Obj], None]] = {
     "PersistentVolumeClaim": default_pvc,
     "PersistentVolume": default_pv,
     "HorizontalPodAutoscaler": default_hpa,
+    "StorageClass": default_storage_class,
+    "PriorityClass": default_priority_class,
+    "NetworkPolicy": default_network_policy,
+    "EndpointSlice": default_endpoint_slice,
 }
 
 

@@ -55,7 +55,7 @@ ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 #: Kinds whose strategy records ``metadata.generation``.
 GENERATION_KINDS = frozenset({
     "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
-    "ReplicationController", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Ingress",
+    "ReplicationController", "PodDisruptionBudget", "Ingress",
     "NetworkPolicy",
 })
 #: Kinds with a status subresource: the main endpoint ignores status, ``update_status`` the rest.
@@ -328,12 +328,12 @@ class ObjectStore:
             m.pop(f, None)
         if rt.kind not in STATUS_ON_CREATE and "status" in new:
             del new["status"]
+        m["uid"] = new_uid(self.clock.rng)  # assigned before admission: the Job strategy selects by it
         self.admission.admit("CREATE", rt, new, None, self, field_validation)
         if ks.get(ns, name) is not None:
             raise errors.already_exists(rt.resource, name)
         if dry_run:
             return _ordered(new)
-        m["uid"] = new_uid(self.clock.rng)
         m["creationTimestamp"] = format_time(self.clock.now())
         if rt.kind in GENERATION_KINDS:
             m["generation"] = 1

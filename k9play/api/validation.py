@@ -198,7 +198,8 @@ def validate_pod_spec(spec: Any, field: str) -> list[Cause]:
     return causes
 
 
-def _validate_selected_template(obj: Obj, *, restart_always: bool, map_selector: bool = False) -> list[Cause]:
+def _validate_selected_template(obj: Obj, *, restart_always: bool, map_selector: bool = False,
+                                pod_spec: bool = True) -> list[Cause]:
     causes: list[Cause] = []
     spec = obj.get("spec") or {}
     replicas = spec.get("replicas")
@@ -227,7 +228,8 @@ def _validate_selected_template(obj: Obj, *, restart_always: bool, map_selector:
     if not selector.matches(tlabels):
         causes.append(_invalid("spec.template.metadata.labels", tlabels, "`selector` does not match template `labels`"))
     tspec = tmpl.get("spec") or {}
-    causes += validate_pod_spec(tspec, "spec.template.spec")
+    if pod_spec:
+        causes += validate_pod_spec(tspec, "spec.template.spec")
     rp = tspec.get("restartPolicy")
     if restart_always and rp and rp != "Always":
         causes.append(_unsupported("spec.template.spec.restartPolicy", rp, ["Always"]))
@@ -303,7 +305,8 @@ VALIDATORS = {
     "Deployment": validate_deployment,
     "ReplicaSet": lambda o: _validate_selected_template(o, restart_always=True),
     "DaemonSet": lambda o: _validate_selected_template(o, restart_always=True),
-    "StatefulSet": lambda o: _validate_selected_template(o, restart_always=True),
+    # ValidatePodTemplateSpecForStatefulSet skips the pod spec: mounts may name volumeClaimTemplates
+    "StatefulSet": lambda o: _validate_selected_template(o, restart_always=True, pod_spec=False),
     "ReplicationController": lambda o: _validate_selected_template(o, restart_always=True, map_selector=True),
     "Service": validate_service,
 }

@@ -239,15 +239,18 @@ STATEFULSET = [
 
 
 def _job_status(job: Obj, now: float) -> str:
-    for c in _status(job).get("conditions") or []:
-        if c.get("status") != "True":
-            continue
-        if c.get("type") in ("Complete", "SuccessCriteriaMet"):
-            return "Complete"
-        if c.get("type") in ("Failed", "FailureTarget"):
-            return "Failed"
-        if c.get("type") == "Suspended":
-            return "Suspended"
+    """``printJob``: Complete, Failed, Terminating, Suspended, FailureTarget, else Running."""
+    true = {c.get("type") for c in _status(job).get("conditions") or [] if c.get("status") == "True"}
+    if "Complete" in true:
+        return "Complete"
+    if "Failed" in true:
+        return "Failed"
+    if job.get("metadata", {}).get("deletionTimestamp"):
+        return "Terminating"
+    if "Suspended" in true:
+        return "Suspended"
+    if "FailureTarget" in true:
+        return "FailureTarget"
     return "Running"
 
 
@@ -493,18 +496,31 @@ BINDING = [NAME, Column("ROLE", _binding_role), AGE,
            Column("SERVICEACCOUNTS", _subjects("ServiceAccount"), wide=True)]
 
 
+_ACCESS_MODES = (("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
+                 ("ReadWriteOncePod", "RWOP"))
+
+
 def _access_modes(modes: list[str]) -> str:
-    short = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"}
-    return ",".join(short.get(m, m) for m in modes)
+    """``GetAccessModesAsString``: always in RWO, ROX, RWX, RWOP order."""
+    return ",".join(short for mode, short in _ACCESS_MODES if mode in modes)
+
+
+def _volume_phase(obj: Obj, now: float) -> str:
+    return "Terminating" if obj["metadata"].get("deletionTimestamp") else _status(obj).get("phase", "")
+
+
+def _storage_class(obj: Obj, now: float) -> str:
+    beta = (obj["metadata"].get("annotations") or {}).get("volume.beta.kubernetes.io/storage-class")
+    return beta or _spec(obj).get("storageClassName") or "<unset>"
 
 
 PVC = [
     NAME,
-    Column("STATUS", lambda o, n: _status(o).get("phase", "")),
+    Column("STATUS", _volume_phase),
     Column("VOLUME", lambda o, n: _spec(o).get("volumeName", "")),
     Column("CAPACITY", lambda o, n: (_status(o).get("capacity") or {}).get("storage", "")),
     Column("ACCESS MODES", lambda o, n: _access_modes(_status(o).get("accessModes") or [])),
-    Column("STORAGECLASS", lambda o, n: _spec(o).get("storageClassName") or "<unset>"),
+    Column("STORAGECLASS", _storage_class),
     Column("VOLUMEATTRIBUTESCLASS", lambda o, n: _spec(o).get("volumeAttributesClassName") or "<unset>"),
     AGE,
     Column("VOLUMEMODE", lambda o, n: _spec(o).get("volumeMode", "Filesystem"), wide=True),
@@ -521,9 +537,9 @@ PV = [
     Column("CAPACITY", lambda o, n: (_spec(o).get("capacity") or {}).get("storage", "")),
     Column("ACCESS MODES", lambda o, n: _access_modes(_spec(o).get("accessModes") or [])),
     Column("RECLAIM POLICY", lambda o, n: _spec(o).get("persistentVolumeReclaimPolicy", "")),
-    Column("STATUS", lambda o, n: _status(o).get("phase", "")),
+    Column("STATUS", _volume_phase),
     Column("CLAIM", _claim),
-    Column("STORAGECLASS", lambda o, n: _spec(o).get("storageClassName") or "<unset>"),
+    Column("STORAGECLASS", _storage_class),
     Column("VOLUMEATTRIBUTESCLASS", lambda o, n: _spec(o).get("volumeAttributesClassName") or "<unset>"),
     Column("REASON", lambda o, n: _status(o).get("reason", "")),
     AGE,

@@ -90,8 +90,16 @@ def build_volumes(store: ObjectStore, pod: Obj, node_fs: FileSystem,
             out[name] = (node_fs, path if path != "/" else "")
             continue
         if "persistentVolumeClaim" in vol:
-            claim = f"{ns}/{(vol['persistentVolumeClaim'] or {}).get('claimName', '')}"
-            out[name] = (claims.setdefault(claim, FileSystem(dirs={"/"})), "")
+            claim_name = (vol["persistentVolumeClaim"] or {}).get("claimName", "")
+            pvc = store.try_get("PersistentVolumeClaim", claim_name, ns)
+            volume = (pvc or {}).get("spec", {}).get("volumeName") if pvc else None
+            if not volume or (pvc.get("status") or {}).get("phase") != "Bound":  # type: ignore[union-attr]
+                problem = "PVC is not bound" if pvc else f'persistentvolumeclaim "{claim_name}" not found'
+                raise MountError(f"Unable to attach or mount volumes: unmounted volumes=[{name}], unattached "
+                                 f"volumes=[], failed to process volumes=[{name}]: error processing PVC "
+                                 f"{ns}/{claim_name}: {problem}")
+            # the data belongs to the PersistentVolume: a retained volume keeps it when re-bound
+            out[name] = (claims.setdefault(volume, FileSystem(dirs={"/"})), "")
             continue
         if "configMap" in vol:
             files = _object_files(store, "ConfigMap", vol["configMap"] or {}, ns, name)

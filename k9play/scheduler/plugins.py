@@ -16,6 +16,7 @@ from k9play.api.scheduling import (
     untolerated_taint,
 )
 from k9play.scheduler.nodeinfo import NodeInfo, PodInfo
+from k9play.scheduler.volumes import VolumeBinding, VolumeZone
 
 UNSCHEDULABLE = "Unschedulable"
 UNRESOLVABLE = "UnschedulableAndUnresolvable"
@@ -110,6 +111,7 @@ class NodeResourcesFit(FilterPlugin):
 
 DEFAULT_FILTERS: tuple[FilterPlugin, ...] = (
     NodeUnschedulable(), NodeName(), TaintToleration(), NodeAffinity(), NodePorts(), NodeResourcesFit(),
+    VolumeBinding(), VolumeZone(),  # duck-typed: volumes.py cannot subclass FilterPlugin (imported from here)
 )
 
 

@@ -67,16 +67,21 @@ def num_feasible_nodes_to_find(num_nodes: int, percentage: int = 0) -> int:
     return max(num_nodes * pct // 100, 100)
 
 
-def fit_error_message(num_nodes: int, statuses: dict[str, Status], post_filter: str = "") -> str:
-    """``FitError.Error``: a sorted histogram of reasons, then the PostFilter message."""
-    reasons: Counter[str] = Counter()
-    for st in statuses.values():
-        for r in st.reasons:
-            reasons[r] += 1
+def fit_error_message(num_nodes: int, statuses: dict[str, Status], post_filter: str = "",
+                      pre_filter: str = "") -> str:
+    """``FitError.Error``: the PreFilter message or a sorted histogram of reasons, then the
+    PostFilter message."""
     msg = f"0/{num_nodes} nodes are available:"
-    hist = sorted(f"{n} {r}" for r, n in reasons.items())
-    if hist:
-        msg += f" {', '.join(hist)}."
+    if pre_filter:
+        msg += f" {pre_filter}."
+    else:
+        reasons: Counter[str] = Counter()
+        for st in statuses.values():
+            for r in st.reasons:
+                reasons[r] += 1
+        hist = sorted(f"{n} {r}" for r, n in reasons.items())
+        if hist:
+            msg += f" {', '.join(hist)}."
     if post_filter:
         msg += f" {post_filter}"
     return msg
@@ -87,7 +92,8 @@ class Scheduler:
                  scores: tuple[ScorePlugin, ...] = DEFAULT_SCORES, percentage_of_nodes_to_score: int = 0) -> None:
         self.store = store
         self.clock = store.clock
-        self.filters = filters
+        # plugins that need the store (the volume plugins) get a per-scheduler instance
+        self.filters = tuple(f.for_scheduler(self) if hasattr(f, "for_scheduler") else f for f in filters)
         self.scores = scores
         self.percentage = percentage_of_nodes_to_score
         self.recorder = EventRecorder(store, SCHEDULER_NAME)
@@ -102,6 +108,7 @@ class Scheduler:
         self._attempts: dict[str, int] = {}
         self._last_attempt: dict[str, float] = {}
         self._backoff_timers: dict[str, TimerHandle] = {}
+        self._binding: dict[str, str] = {}  # uid -> node, while a PreBind waits (the pod is assumed there)
         self._cycle_scheduled = False
         self._flush_timer: TimerHandle | None = None
         self.diagnoses: dict[str, Diagnosis] = {}
@@ -116,6 +123,8 @@ class Scheduler:
             self._on_node(WatchEvent("ADDED", node, None, 0))
         for pod in self.store.list("Pod"):
             self._on_pod(WatchEvent("ADDED", pod, None, 0))
+        for kind in sorted({k for f in self.filters for k in getattr(f, "events", ())}):  # EventsToRegister
+            self._unsub.append(self.store.add_handler(kind, lambda ev: self._move_all_to_active()))
 
     def stop(self) -> None:
         for u in self._unsub:
@@ -141,7 +150,8 @@ class Scheduler:
         gone = ev.type == "DELETED" or is_terminal(pod)
         # cache accounting for assigned pods
         prev = self._pod_node.get(uid)
-        if prev is not None and (gone or prev != node):
+        assumed = uid in self._binding and not node and not gone
+        if prev is not None and (gone or prev != node) and not assumed:
             info = self.nodes.get(prev)
             if info is not None:
                 info.remove_pod(uid)
@@ -160,7 +170,7 @@ class Scheduler:
             return
         if (pod.get("spec", {}).get("schedulingGates")):
             return
-        if uid in self._queued or uid in self._unschedulable or uid in self._backoff_timers:
+        if uid in self._queued or uid in self._unschedulable or uid in self._backoff_timers or uid in self._binding:
             return
         self._push(pod)
 
@@ -170,6 +180,7 @@ class Scheduler:
         self._attempts.pop(uid, None)
         self._last_attempt.pop(uid, None)
         self.diagnoses.pop(uid, None)
+        self._binding.pop(uid, None)
         t = self._backoff_timers.pop(uid, None)
         if t is not None:
             t.cancel()
@@ -247,20 +258,52 @@ class Scheduler:
         info = PodInfo.of(pod)
         self._attempts[uid] = self._attempts.get(uid, 0) + 1
         self._last_attempt[uid] = self.clock.now()
+        for plugin in self.filters:  # PreFilter
+            pre_filter = getattr(plugin, "pre_filter", None)
+            rejected = pre_filter(info) if pre_filter is not None else None
+            if rejected is not None:
+                self._fail(pod, info, dict.fromkeys(self.nodes, rejected), pre_filter=", ".join(rejected.reasons))
+                return None
         feasible, statuses = self._find_nodes_that_fit(info)
         if not feasible:
             self._fail(pod, info, statuses)
             return None
         node = self._select_host(info, feasible)
+        for plugin in self.filters:  # Reserve + PreBind: a plugin waiting for volumes finishes the binding later
+            reserve = getattr(plugin, "reserve", None)
+            if reserve is not None and reserve(info, node.name):
+                self._binding[uid] = node.name
+                node.add_pod(info)
+                self._pod_node[uid] = node.name
+                return node.name
+        return self.bind(pod, node.name)
+
+    def bind(self, pod: Obj, node_name: str) -> str | None:
+        """The binding cycle's end: ``pods/binding`` and the Scheduled event."""
         try:
-            self.store.bind(pod, node.name)
+            self.store.bind(pod, node_name)
         except errors.ApiError:
             return None
         self.scheduled += 1
-        self._forget(uid)
+        self._forget(uid_of(pod))
         self.recorder.record(pod, NORMAL, "Scheduled",
-                             f"Successfully assigned {namespace_of(pod)}/{name_of(pod)} to {node.name}")
-        return node.name
+                             f"Successfully assigned {namespace_of(pod)}/{name_of(pod)} to {node_name}")
+        return node_name
+
+    def finish_binding(self, uid: str, error: str = "") -> None:
+        """A PreBind that waited is done: bind the assumed pod, or forget it and retry after back-off."""
+        node_name = self._binding.pop(uid, None)
+        pod = self.store.get_by_uid(uid)
+        if node_name is None or pod is None or pod.get("spec", {}).get("nodeName"):
+            return
+        if not error and self.bind(pod, node_name) is not None:
+            return
+        if self._pod_node.get(uid) == node_name:
+            del self._pod_node[uid]
+            if node_name in self.nodes:
+                self.nodes[node_name].remove_pod(uid)
+        if error:
+            self._fail(pod, PodInfo.of(pod), {}, error=error)
 
     def _find_nodes_that_fit(self, info: PodInfo) -> tuple[list[NodeInfo], dict[str, Status]]:
         order = self._node_order
@@ -316,15 +359,20 @@ class Scheduler:
                 post[name] = Status(st.code, ["No preemption victims found for incoming pod"])
         return "preemption: " + fit_error_message(len(self.nodes), post)
 
-    def _fail(self, pod: Obj, info: PodInfo, statuses: dict[str, Status]) -> None:
+    def _fail(self, pod: Obj, info: PodInfo, statuses: dict[str, Status], pre_filter: str = "",
+              error: str = "") -> None:
         uid = uid_of(pod)
-        message = fit_error_message(len(self.nodes), statuses, self._post_filter_message(info, statuses))
-        if not self.nodes:
+        message = error or fit_error_message(len(self.nodes), statuses, self._post_filter_message(info, statuses),
+                                             pre_filter)
+        if not self.nodes and not error:
             message = "no nodes available to schedule pods"
         self.diagnoses[uid] = Diagnosis(self.clock.now(), message, {n: s.reasons for n, s in statuses.items()})
         # park the pod first: the status write below echoes back through _on_pod
-        self._unschedulable[uid] = self.clock.now()
-        self._arm_flush()
+        if error:  # an error (not a fit failure) goes straight to the back-off queue
+            self._requeue_at(uid, self.clock.now() + self._backoff(uid))
+        else:
+            self._unschedulable[uid] = self.clock.now()
+            self._arm_flush()
         self.recorder.record(pod, WARNING, "FailedScheduling", message)
         cur = self.store.get_by_uid(uid)
         if cur is not None:
@@ -336,7 +384,7 @@ class Scheduler:
                 "type": "PodScheduled", "status": "False", "lastProbeTime": None,
                 "lastTransitionTime": old["lastTransitionTime"] if old and old.get("status") == "False"
                 else format_time(self.clock.now()),
-                "reason": "Unschedulable", "message": message,
+                "reason": "SchedulerError" if error else "Unschedulable", "message": message,
             })
             status["conditions"] = conds
             try:

@@ -186,7 +186,7 @@ def test_progress_deadline_exceeded_with_an_unpullable_image():
 
 def test_revision_history_limit_trims_old_replicasets():
     c = new_cluster()
-    for i, tag in enumerate(["1.14.2", "1.16.1", "1.17.0", "1.18.0"]):
+    for tag in ["1.14.2", "1.16.1", "1.17.0", "1.18.0"]:
         apply_object(c.store, deployment(image=f"nginx:{tag}", revisionHistoryLimit=1))
         c.advance_sync(60)
     rss = c.store.list("ReplicaSet", "default")
