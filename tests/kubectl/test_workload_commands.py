@@ -137,3 +137,48 @@ def test_autoscale_and_create(shell):
     assert failed and err == 'Error from server (AlreadyExists): namespaces "dev" already exists\n'
     run(shell, "advance 20s")
     assert len(shell.cluster.store.list("Pod", "dev")) == 2
+
+
+def test_create_job_from_cronjob_runs_it_now(shell):
+    c = shell.cluster
+    apply_object(c.store, yaml.safe_load("""
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: hello}
+spec:
+  schedule: "0 0 1 1 *"
+  jobTemplate:
+    metadata: {labels: {team: a}}
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - {name: hello, image: busybox:1.28, command: [sh, -c, "date; echo Hello from the Kubernetes cluster"]}
+"""))
+    out, err, failed = run(shell, "kubectl create job hello-now --from=cronjob/hello")
+    assert (out, err, failed) == ("job.batch/hello-now created\n", "", False)
+    job = c.store.get("Job", "hello-now", "default")
+    cj = c.store.get("CronJob", "hello", "default")
+    assert job["metadata"]["annotations"]["cronjob.kubernetes.io/instantiate"] == "manual"
+    assert job["metadata"]["labels"]["team"] == "a"
+    owner = job["metadata"]["ownerReferences"][0]
+    assert (owner["kind"], owner["uid"], owner["controller"]) == ("CronJob", cj["metadata"]["uid"], True)
+    run(shell, "advance 30s")
+    out, _, _ = run(shell, "kubectl get job hello-now")
+    assert out.splitlines()[1].split()[:3] == ["hello-now", "Complete", "1/1"]
+    assert run(shell, "kubectl logs job/hello-now")[0].endswith("Hello from the Kubernetes cluster\n")
+    _, err, failed = run(shell, "kubectl create job x --from=cronjob/missing")
+    assert failed and err == 'Error from server (NotFound): cronjobs.batch "missing" not found\n'
+    _, err, failed = run(shell, "kubectl create job x --from=deployment/nginx-deployment")
+    assert failed and "from must be an existing cronjob" in err
+
+
+def test_create_job_with_a_command(shell):
+    out, _, failed = run(shell, "kubectl create job once --image=busybox:1.28 -- sh -c 'echo done; exit 0'")
+    assert (out, failed) == ("job.batch/once created\n", False)
+    spec = shell.cluster.store.get("Job", "once", "default")["spec"]["template"]["spec"]
+    assert spec["containers"][0]["command"] == ["sh", "-c", "echo done; exit 0"]
+    assert spec["restartPolicy"] == "Never"
+    run(shell, "advance 30s")
+    assert run(shell, "kubectl logs job/once")[0] == "done\n"
