@@ -34,7 +34,13 @@ class Admission:
     """Runs on every create and main-resource update."""
 
     def admit(self, op: str, rt: ResourceType, obj: Obj, old: Obj | None, store: ObjectStore,
-              field_validation: str = "Ignore") -> None:
+              field_validation: str = "Ignore", request_name: str | None = None) -> None:
+        """Validate strictly if asked, default, mutate, then validate.
+
+        ``request_name`` is the name the request carried — the ``generateName`` prefix when
+        the store generated the name — which is how admission plugins name the object in a
+        Forbidden error (``pods "web-5d4f8-" is forbidden: …``), since in the apiserver
+        mutating admission runs before the name is generated."""
         kind = rt.kind
         if field_validation == "Strict":
             causes = schema.validate(obj)
@@ -43,7 +49,7 @@ class Admission:
         try:
             defaults.apply_defaults(kind, obj)
             if op == "CREATE":
-                self._mutate_on_create(kind, obj, store)
+                self._mutate_on_create(kind, obj, store, request_name)
             elif old is not None and kind == "Service":
                 _keep_allocations(obj, old)
             if kind == "DaemonSet":
@@ -56,9 +62,9 @@ class Admission:
             raise errors.invalid(qualified, obj.get("metadata", {}).get("name", ""), causes)
 
     # ----------------------------------------------------------- mutations
-    def _mutate_on_create(self, kind: str, obj: Obj, store: ObjectStore) -> None:
+    def _mutate_on_create(self, kind: str, obj: Obj, store: ObjectStore, request_name: str | None) -> None:
         if kind == "Pod":
-            _admit_pod(obj, store)
+            _admit_pod(obj, store, obj["metadata"].get("name", "") if request_name is None else request_name)
         elif kind == "Namespace":
             # the namespace strategy adds the finalizer on create; only finalize removes it
             obj.setdefault("spec", {})["finalizers"] = ["kubernetes"]
@@ -181,7 +187,7 @@ def qos_class(spec: Obj) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
-def _admit_pod(pod: Obj, store: ObjectStore) -> None:
+def _admit_pod(pod: Obj, store: ObjectStore, request_name: str) -> None:
     spec = pod["spec"]
     # ServiceAccount admission
     if not spec.get("serviceAccountName"):
@@ -208,7 +214,7 @@ def _admit_pod(pod: Obj, store: ObjectStore) -> None:
     if pc_name:
         pc = store.try_get("PriorityClass", pc_name)
         if pc is None and pc_name not in ("system-cluster-critical", "system-node-critical"):
-            raise errors.forbidden(f'pods "{pod["metadata"].get("name", "")}" is forbidden: no PriorityClass '
+            raise errors.forbidden(f'pods "{request_name}" is forbidden: no PriorityClass '
                                    f'with name {pc_name} was found')
         if pc is not None:
             priority = int(pc.get("value", 0))

@@ -314,8 +314,10 @@ class ObjectStore:
         else:
             m.pop("namespace", None)
             ns = ""
-        if not m.get("name"):
+        request_name = m.get("name") or ""
+        if not request_name:
             if m.get("generateName"):
+                request_name = m["generateName"]
                 m["name"] = m["generateName"] + random_suffix(self.clock.rng)
             else:
                 raise errors.invalid(f"{rt.kind}.{rt.group}" if rt.group else rt.kind, "", [errors.Cause(
@@ -329,7 +331,7 @@ class ObjectStore:
         if rt.kind not in STATUS_ON_CREATE and "status" in new:
             del new["status"]
         m["uid"] = new_uid(self.clock.rng)  # assigned before admission: the Job strategy selects by it
-        self.admission.admit("CREATE", rt, new, None, self, field_validation)
+        self.admission.admit("CREATE", rt, new, None, self, field_validation, request_name)
         if ks.get(ns, name) is not None:
             raise errors.already_exists(rt.resource, name)
         if dry_run:

@@ -28,6 +28,8 @@ log = logging.getLogger("k9play.controllers")
 #: client-go's default per-item rate limiter: 5 ms doubling to 1000 s.
 BACKOFF_BASE = 0.005
 BACKOFF_MAX = 1000.0
+#: reconciles of one key at one virtual instant beyond which the controller is fighting itself
+HOT_LOOP_LIMIT = 500
 
 
 class WorkQueue:
@@ -40,6 +42,9 @@ class WorkQueue:
         self._scheduled = False
         self._delayed: dict[str, TimerHandle] = {}
         self._failures: dict[str, int] = {}
+        self._instant = float("nan")
+        self._runs_now: dict[str, int] = {}
+        self._hot: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -63,26 +68,57 @@ class WorkQueue:
             handle.cancel()
         self._delayed[key] = self.clock.call_at(when, self._fire, key)
 
+    def add_rate_limited(self, key: str) -> None:
+        """``AddRateLimited``: retry after 5 ms, 10 ms, 20 ms … up to 1000 s per failing key."""
+        n = self._failures.get(key, 0)
+        self._failures[key] = n + 1
+        self.add_after(key, min(BACKOFF_MAX, BACKOFF_BASE * 2**n))
+
     def _fire(self, key: str) -> None:
         self._delayed.pop(key, None)
         self.add(key)
+
+    def _hot_loop(self, key: str) -> bool:
+        """A key reconciled without end at one instant (a controller whose every write
+        triggers itself) would freeze the clock: report the bug once and rate-limit the key
+        until a reconcile of it stops re-queueing itself."""
+        now = self.clock.now()
+        if now != self._instant:
+            self._instant = now
+            self._runs_now.clear()
+        runs = self._runs_now.get(key, 0) + 1
+        self._runs_now[key] = runs
+        limit = 1 if key in self._hot else HOT_LOOP_LIMIT
+        if runs <= limit:
+            return False
+        if key not in self._hot:
+            self._hot.add(key)
+            log.error("reconcile %s ran %d times at one instant: rate-limiting it", key, HOT_LOOP_LIMIT)
+        self.add_rate_limited(key)
+        return True
 
     def _drain(self) -> None:
         self._scheduled = False
         while self._keys:
             key = next(iter(self._keys))
             del self._keys[key]
+            if self._hot_loop(key):
+                continue
             try:
                 again = self._process(key)
             except Exception as e:  # a failing reconcile is retried with back-off, as in client-go
-                n = self._failures.get(key, 0)
-                self._failures[key] = n + 1
-                if isinstance(e, ApiError) and e.reason in ("Conflict", "NotFound", "AlreadyExists"):
-                    log.debug("reconcile %s: %s (retrying)", key, e)  # a stale read: normal, as in client-go
+                if isinstance(e, ApiError):
+                    # the apiserver said no (a stale read, a Forbidden pod …): the Go controller
+                    # returns the error and the key comes back through the rate limiter
+                    log.debug("reconcile %s: %s (retrying)", key, e)
                 else:
-                    log.exception("reconcile %s failed (attempt %d)", key, n + 1)
-                self.add_after(key, min(BACKOFF_MAX, BACKOFF_BASE * 2**n))
+                    log.exception("reconcile %s failed (attempt %d)", key, self._failures.get(key, 0) + 1)
+                self.add_rate_limited(key)
                 continue
+            if key in self._hot:
+                if key in self._keys:
+                    continue  # still re-queueing itself: stays rate-limited
+                self._hot.discard(key)
             self._failures.pop(key, None)
             if again is not None:
                 self.add_after(key, again)

@@ -272,6 +272,7 @@ class _Sync:
     # ------------------------------------------------------------------- run
     def run(self) -> float | None:
         job, spec, mem = self.job, self.spec, self.mem
+        self.create_error: errors.ApiError | None = None
         pods = self.claim_pods()
         self._seed_memory(pods)
         live_uids = {uid_of(p) for p in pods}
@@ -381,7 +382,10 @@ class _Sync:
                     status["startTime"] = format_time(self.now)
 
         mem.counted.update(self.new_counted)
-        return self._write_status(active, succeeded, failed, finished)
+        result = self._write_status(active, succeeded, failed, finished)
+        if self.create_error is not None:
+            raise self.create_error  # syncJob returns manageJob's error: the key is rate-limited
+        return result
 
     # -------------------------------------------------------------- checks
     def _past_backoff_limit_on_failure(self, pods: list[Obj]) -> bool:
@@ -510,6 +514,7 @@ class _Sync:
         except errors.ApiError as e:
             if "because it is being terminated" not in str(e):
                 self.ctrl.event(job, WARNING, "FailedCreate", f"Error creating: {e}")
+                self.create_error = e
             return False
         self.ctrl.event(job, NORMAL, "SuccessfulCreate", f"Created pod: {name_of(created)}")
         return True

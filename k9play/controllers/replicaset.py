@@ -233,7 +233,7 @@ class ReplicaSetController(Controller):
         if min_ready > 0 and ready == want and available != want:
             return float(min_ready)
         if failure:
-            return 1.0
+            raise errors.ApiError(failure)  # syncReplicaSet returns the create error: rate-limited retry
         return None
 
 
