@@ -43,9 +43,7 @@ class Admission:
         mutating admission runs before the name is generated."""
         kind = rt.kind
         if field_validation == "Strict":
-            causes = schema.validate(obj)
-            if causes:
-                raise _decode_error(rt, causes)
+            check_schema(rt, obj)
         try:
             defaults.apply_defaults(kind, obj)
             if op == "CREATE":
@@ -84,6 +82,13 @@ class Admission:
 
         if kind in STATUS_KINDS and kind not in STATUS_ON_CREATE:
             obj.setdefault("status", {})
+
+
+def check_schema(rt: ResourceType, obj: Obj) -> None:
+    """Decode ``obj`` as the apiserver would (strictly); raise its BadRequest if it cannot."""
+    causes = schema.validate(obj)
+    if causes:
+        raise _decode_error(rt, causes)
 
 
 def _decode_error(rt: ResourceType, causes: list[errors.Cause]) -> errors.ApiError:

@@ -59,7 +59,42 @@ def _validator(kind: str, api_version: str) -> Any:
         defs_doc = json.load(f)
     registry = Resource.from_contents(schema) @ Registry()
     registry = Resource.from_contents(defs_doc) @ registry
-    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("byte")(lambda value: not isinstance(value, str) or go_base64_error(value) is None)
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry, format_checker=formats)
+
+
+_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def go_base64_error(text: str) -> int | None:
+    """Where Go's ``base64.StdEncoding`` would give up decoding ``text`` (as JSON ``[]byte``).
+
+    Returns the ``CorruptInputError`` offset, or None when ``text`` decodes. Newlines are
+    skipped, as Go skips them."""
+    quantum: list[int] = []  # offsets of the current 4-character group
+    padded_at: int | None = None
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            continue
+        if padded_at is not None and ch != "=":
+            return i  # data after padding
+        if ch == "=":
+            if len(quantum) < 2:
+                return i
+            padded_at = padded_at if padded_at is not None else i
+            quantum.append(i)
+            if len(quantum) == 4:
+                quantum = []
+            continue
+        if ch not in _BASE64:
+            return i
+        quantum.append(i)
+        if len(quantum) == 4:
+            quantum = []
+    if quantum:
+        return len(text) if padded_at is not None else quantum[0]
+    return None
 
 
 def _resolve(node: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -177,6 +212,9 @@ def _causes_of(err: Any, root: dict[str, Any], kind: str) -> list[Cause]:
             f"{struct}.{go_path} of type {_go_type(node)}",
             "FieldValueTypeInvalid",
         )]
+    if err.validator == "format" and err.validator_value == "byte":
+        return [Cause(field_path(path), f"illegal base64 data at input byte {go_base64_error(err.instance)}",
+                      "FieldValueInvalid")]
     if err.validator == "enum":
         return [Cause(field_path(path), f'Unsupported value: "{err.instance}"', "FieldValueNotSupported")]
     return [Cause(field_path(path), err.message, "FieldValueInvalid")]

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from k9play.api import resources
+from k9play.api import errors, resources
+from k9play.api.admission import check_schema
 from k9play.api.meta import Obj, copy_obj
 from k9play.api.patches import merge_patch
 from k9play.api.store import ObjectStore
@@ -76,10 +77,27 @@ def three_way_patch(last: Any, new: Any, live: Any) -> Any:
     return patch
 
 
+def _metadata_well_formed(md: Any) -> bool:
+    """kubectl reads name, namespace, labels and annotations before sending anything."""
+    if md is None:
+        return True
+    if not isinstance(md, dict):
+        return False
+    for key in ("labels", "annotations"):
+        value = md.get(key)
+        if value is not None and not (isinstance(value, dict) and all(isinstance(k, str) for k in value)):
+            return False
+    return all(md.get(key) is None or isinstance(md[key], str) for key in ("name", "namespace", "generateName"))
+
+
 def apply_object(store: ObjectStore, manifest: Obj, namespace: str | None = None, *,
                  dry_run: bool = False) -> ApplyResult:
     """Create or three-way-merge one object; raises ``ApiError``/``NoKindMatchError``."""
     rt = resources.for_object(manifest.get("apiVersion", ""), manifest.get("kind", ""))
+    if not _metadata_well_formed(manifest.get("metadata")):
+        check_schema(rt, manifest)  # raises the apiserver's decoding error for the bad field
+        raise errors.bad_request(f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: '
+                                 "invalid metadata")
     md = manifest.get("metadata") or {}
     ns = (md.get("namespace") or namespace or "default") if rt.namespaced else None
     name = md.get("name", "")

@@ -81,19 +81,25 @@ class LoadError:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
-def _index_lines(node: yaml.Node, prefix: str, out: dict[str, tuple[int, int]]) -> None:
+def _index_lines(node: yaml.Node, prefix: str, out: dict[str, tuple[int, int]],
+                 duplicates: list[tuple[yaml.Node, yaml.Node]]) -> None:
+    """Record (line, col) per field path, and every key repeated in one mapping."""
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
+            if key_node.value in seen and key_node.value != "<<":
+                duplicates.append((key_node, seen[key_node.value]))
+            seen[key_node.value] = key_node
             path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
             out[path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _index_lines(value_node, path, out)
+            _index_lines(value_node, path, out, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             path = f"{prefix}[{i}]"
             out[path] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            _index_lines(item, path, out)
+            _index_lines(item, path, out, duplicates)
 
 
 def _yaml_error(path: Path, exc: yaml.YAMLError) -> LoadError:
@@ -126,7 +132,15 @@ def parse_text(text: str, path: Path) -> tuple[list[Document], list[LoadError]]:
                 index += 1
                 continue
             lines: dict[str, tuple[int, int]] = {}
-            _index_lines(node, "", lines)
+            duplicates: list[tuple[yaml.Node, yaml.Node]] = []
+            _index_lines(node, "", lines, duplicates)
+            if duplicates:  # kubectl's YAML→JSON conversion is strict about repeated keys
+                for again, first in duplicates:
+                    errs.append(LoadError(path, again.start_mark.line + 1, again.start_mark.column + 1,
+                                          "error converting YAML to JSON: yaml: unmarshal errors: mapping key "
+                                          f'"{again.value}" already defined at line {first.start_mark.line + 1}'))
+                index += 1
+                continue
             docs.extend(_objects_of(obj, path, index, line, col, lines, errs))
             index += 1
     except yaml.YAMLError as exc:
@@ -155,12 +169,27 @@ def _objects_of(obj: Any, path: Path, index: int, line: int, col: int, lines: di
         errs.append(LoadError(path, line, col, "error validating data: [" +
                               ", ".join(f"{f} not set" for f in missing) + "]"))
         return []
+    for f in ("apiVersion", "kind"):
+        if not isinstance(obj[f], str):
+            pos = lines.get(f, (line, col))
+            errs.append(LoadError(path, pos[0], pos[1], f"json: cannot unmarshal {_json_type(obj[f])} into Go struct "
+                                                        f"field .{f} of type string"))
+            return []
     if not isinstance(obj.get("metadata", {}), dict):
         pos = lines.get("metadata", (line, col))
         errs.append(LoadError(path, pos[0], pos[1], "metadata must be a mapping"))
         return []
     _stringify_keys(obj)
     return [Document(obj, path, index, line, col, lines)]
+
+
+def _json_type(value: Any) -> str:
+    """Go's name for a JSON value's type in unmarshal errors."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), "value")
 
 
 def _stringify_keys(value: Any) -> None:
