@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from k9play.api.resources import ResourceType, by_kind
 from k9play.tui.commands import ALL, AppCommand, CommandError, ViewCommand, parse
 from k9play.tui.screens.detail import DetailScreen
 from k9play.tui.screens.help import HelpScreen
+from k9play.tui.screens.resource_actions import Key, ResourceActions
 from k9play.tui.viewmodels.table import ResourceTableModel
 from k9play.tui.widgets import ClusterHeader, CommandBar, Flash, ResourceTable
 from k9play.tui.widgets.flash import FlashMessage
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from k9play.tui.app import K9playApp
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(ResourceActions):
     """Owns the current view (kind + namespace) and turns commands into view switches."""
 
     AUTO_FOCUS = "#table"
@@ -125,6 +125,10 @@ class BrowserScreen(Screen[None]):
             return False
         self.k9.namespace = None if namespace == ALL else namespace
         return True
+
+    def selected_keys(self) -> list[Key]:
+        key = self.query_one(ResourceTable).cursor_key
+        return [key] if key is not None else []
 
     def _selected(self) -> tuple[ResourceType, tuple[str, str]] | None:
         key = self.query_one(ResourceTable).cursor_key
