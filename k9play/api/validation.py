@@ -44,7 +44,7 @@ DNS1035_MSG = (
 )
 
 #: Kinds whose names must be RFC 1123 labels (no dots) or DNS-1035 labels.
-_LABEL_NAMED = frozenset({"Namespace", "Deployment", "StatefulSet", "CronJob"})
+_LABEL_NAMED = frozenset({"Namespace", "StatefulSet", "CronJob"})  # apps ValidateDeploymentName: subdomain
 _DNS1035_NAMED = frozenset({"Service"})
 
 

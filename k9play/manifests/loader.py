@@ -78,7 +78,17 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return f"{display_path(self.path)}:{self.line}:{self.col}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would type it: relative to the working directory when inside it."""
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            pass
+    return str(path)
 
 
 def _index_lines(node: yaml.Node, prefix: str, out: dict[str, tuple[int, int]],
