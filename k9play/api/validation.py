@@ -281,7 +281,7 @@ def validate_service(obj: Obj) -> list[Cause]:
         causes.append(_required("spec.ports"))
     names: set[str] = set()
     for i, p in enumerate(ports):
-        port = p.get("port")
+        port = p.get("port", 0)  # Go's zero value when absent
         if not isinstance(port, int) or not 1 <= port <= 65535:
             causes.append(_invalid(f"spec.ports[{i}].port", port, "must be between 1 and 65535, inclusive"))
         if len(ports) > 1 and not p.get("name"):

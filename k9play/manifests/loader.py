@@ -185,6 +185,8 @@ def _objects_of(obj: Any, path: Path, index: int, line: int, col: int, lines: di
             errs.append(LoadError(path, pos[0], pos[1], f"json: cannot unmarshal {_json_type(obj[f])} into Go struct "
                                                         f"field .{f} of type string"))
             return []
+    if obj.get("metadata", {}) is None:
+        obj["metadata"] = {}  # `metadata:` with nothing under it
     if not isinstance(obj.get("metadata", {}), dict):
         pos = lines.get("metadata", (line, col))
         errs.append(LoadError(path, pos[0], pos[1], "metadata must be a mapping"))
