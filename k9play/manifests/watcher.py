@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -65,12 +66,15 @@ class PathWatcher:
             tasks = self._start(watching, queue, restart)
             ready = len(tasks)
             pending: set[Path] = set()
+            since = 0.0
             try:
                 while not self.stop.is_set():
                     try:
                         batch = await asyncio.wait_for(queue.get(), self.quiet_ms / 1000) if pending \
                             else await queue.get()
-                    except TimeoutError:  # quiet long enough: the burst is over
+                    except TimeoutError:  # quiet long enough: the burst is over …
+                        if self._still_written(pending, since):
+                            continue  # … unless the files say otherwise (the Rust thread lagged)
                         changed, pending = pending, set()
                         yield changed
                         continue
@@ -84,6 +88,8 @@ class PathWatcher:
                                 pending |= _files_under(root) or {root}
                             rescan = set()
                         continue
+                    if not pending:
+                        since = time.monotonic()
                     pending |= {p for p in batch if self._wanted(p)}
                     appeared = [r for r in self.roots if r not in watching and r.exists()]
                     vanished = [r for r in watching if not r.exists()]
@@ -99,6 +105,18 @@ class PathWatcher:
                 for task in tasks:
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
+
+    def _still_written(self, pending: set[Path], since: float) -> bool:
+        """A pending file modified less than the quiet period ago is still being written,
+        whatever the notifications say; bounded by ``max_ms`` for coarse-mtime file systems."""
+        if time.monotonic() - since > self.max_ms / 1000:
+            return False
+        now = time.time_ns()
+        for path in pending:
+            with contextlib.suppress(OSError):
+                if 0 <= now - path.stat().st_mtime_ns < self.quiet_ms * 1_000_000:
+                    return True
+        return False
 
     def _start(self, watching: list[Path], queue: asyncio.Queue[set[Path] | None],
                restart: asyncio.Event) -> list[asyncio.Task[None]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import sys
@@ -14,6 +15,7 @@ import yaml
 
 from k9play.cluster import Cluster
 from k9play.manifests.sync import FolderSync, SyncReport
+from k9play.manifests.watcher import QUIET_MS
 from tests.helpers import deployment, new_cluster
 
 #: generous: CI machines are slow, and a missing report fails the test anyway
@@ -115,16 +117,28 @@ async def test_a_burst_of_50_saves_in_one_second_is_applied_once(watching: Watch
     await watching.next()
     rv = c.store.get("ConfigMap", "cfg", "default")["metadata"]["resourceVersion"]
 
-    # an editor autosaving in its own process, as editors are: 50 saves in well under a second
+    # an editor autosaving in its own process, as editors are: 50 saves in well under a second;
+    # it prints when each save happened (CLOCK_MONOTONIC is shared by processes)
     script = ("import sys, time\nfrom pathlib import Path\nf = Path(sys.argv[1])\n"
               "for i in range(1, 51):\n"
               "    f.write_text('apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: cfg}\\n'\n"
               "                 f'data: {{n: \"{i}\"}}\\n')\n"
+              "    print(time.monotonic(), flush=True)\n"
               "    time.sleep(0.002)\n")
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", script, str(f))
-    assert await proc.wait() == 0
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", script, str(f),
+                                                stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    assert proc.returncode == 0
+    stamps = [float(t) for t in out.split()]
+    assert len(stamps) == 50 and stamps[-1] - stamps[0] < 1.0
     reports = [await watching.next(), *await watching.quiet()]
-    assert [r.applied for r in reports] == [["configmap/cfg configured"]]
+    assert all(r.applied == ["configmap/cfg configured"] and not r.errors for r in reports)
+    # once — unless the machine stalled the editor for longer than the quiet period mid-burst
+    # (a loaded CI runner can): then each stall may end one batch, never each save
+    stalls = sum(1 for a, b in itertools.pairwise(stamps) if b - a > QUIET_MS / 1000)
+    assert len(reports) <= 1 + stalls
+    if stalls == 0:
+        assert len(reports) == 1
     obj = c.store.get("ConfigMap", "cfg", "default")
     assert obj["data"] == {"n": "50"}
     assert int(obj["metadata"]["resourceVersion"]) > int(rv)
