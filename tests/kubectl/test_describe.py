@@ -509,10 +509,10 @@ def test_node_describe_with_pods_and_allocated_resources():
         "CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000\n"
         "Taints:             <none>\n"
         "Unschedulable:      false\n"
-        "Lease:\n"
-        "  HolderIdentity:  <unset>\n"
+        "Lease:\n"  # the kubelet renews its Lease every 10 s; node leases have no acquireTime
+        f"  HolderIdentity:  {WORKER}\n"
         "  AcquireTime:     <unset>\n"
-        "  RenewTime:       <unset>\n"
+        "  RenewTime:       Thu, 01 Jan 2026 00:01:30 +0000\n"
         "Conditions:\n"
         "  Type             Status  LastHeartbeatTime                 LastTransitionTime"
         "                Reason                       Message\n"
