@@ -40,7 +40,7 @@ class LogChunk:
     """What changed since the last poll."""
 
     lines: list[Line] = field(default_factory=list)
-    reset: bool = False  # clear what is shown before adding ``lines``
+    reset: bool = False  # clear what is shown (lines, an earlier problem) before adding ``lines``
     problem: str | None = None  # why the kubelet serves no logs (None: it does)
 
 
@@ -71,11 +71,12 @@ class LogStream:
         """New lines (or a restart, or a changed problem); None when nothing changed."""
         pod = self.cluster.store.try_get("Pod", self.pod, self.namespace)
         problem = str(not_found("pods", self.pod)) if pod is None else log_problem(pod, self.container, self.previous)
-        proc = None
+        proc = between = None
         if pod is not None and problem is None:
             worker = self.cluster.kubelets.worker(pod)
             run = worker.find(self.container) if worker is not None else None
             proc = (run.previous if self.previous else run.process) if run is not None else None
+            between = run.previous if run is not None and not self.previous else None
         if proc is None:
             if problem is None:
                 problem = f'container "{self.container}" in pod "{self.pod}" has no logs'
@@ -85,10 +86,18 @@ class LogStream:
             return LogChunk(reset=reset, problem=problem)
         lines = proc.logs
         if proc is not self._proc:
-            start = self._fresh or self.previous
+            # the first instance seen (or, for ``previous``, a newer one) starts the view over;
+            # following across restarts, the rest of the old instance (and of one that came and
+            # went between two polls) comes first
+            old, start = self._proc, self._proc is None or self.previous
+            if start:
+                new = self._select(lines)
+            else:
+                assert old is not None
+                new = self._after(old.logs) + (list(between.logs) if between not in (None, old) else []) + lines
             self._proc, self._fresh, self._problem = proc, False, None
             self._last = lines[-1] if lines else None
-            return LogChunk(self._select(lines) if start else list(lines), reset=start)
+            return LogChunk(new, reset=start)
         new = self._after(lines)
         if not new and self._problem is None:
             return None
