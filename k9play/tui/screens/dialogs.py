@@ -49,7 +49,9 @@ class Dialog(ModalScreen[T | None], Generic[T]):
         .field > Label { width: 24; color: $k9s-title-highlight; text-align: right; padding-right: 1; }
         .field > Input, .field > Select { width: 1fr; }
         Input { color: $k9s-add; }
-        Checkbox { background: $k9s-bg; color: $k9s-add; }
+        .field > Checkbox { width: 5; height: 1; padding: 0; border: none; background: $k9s-bg; color: $k9s-add; }
+        .field > Checkbox:focus { border: none; }
+        .field > Checkbox:focus > .toggle--button { background: $k9s-title-highlight; }
         #buttons { height: 1; margin-top: 1; align-horizontal: center; }
         Button { margin: 0 2; min-width: 10; background: $k9s-add; color: $k9s-bg; }
         Button:focus { background: $k9s-title-highlight; color: white; text-style: bold; }
