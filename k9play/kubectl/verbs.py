@@ -53,8 +53,8 @@ def path_of(key: Key) -> str:
 
 
 def targets_text(rt: ResourceType, keys: list[Key]) -> str:
-    """``pods default/web-1`` for one row, ``3 marked pods`` for several (k9s' dialog wording)."""
-    return f"{rt.plural} {path_of(keys[0])}" if len(keys) == 1 else f"{len(keys)} marked {rt.plural}"
+    """``pods default/web-1`` for one row, ``3 marked v1/pods`` for several (k9s' delete question)."""
+    return f"{rt.plural} {path_of(keys[0])}" if len(keys) == 1 else f"{len(keys)} marked {gvr(rt)}"
 
 
 def _kubectl(cluster: Cluster, key: Key, argv: list[str]) -> Outcome:

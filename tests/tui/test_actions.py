@@ -101,7 +101,7 @@ async def test_delete_marked_with_orphan_propagation_and_force(rolled_out: Clust
         screen.selected_keys = lambda: marked  # type: ignore[method-assign]  # marks: the browser's job
         await pilot.press("ctrl+d")
         await pilot.pause()
-        assert "Delete 2 marked deployments?" in screen_text(app)
+        assert "Delete 2 marked apps/v1/deployments?" in screen_text(app)
         await pilot.click("#propagation")
         await pilot.press("down", "down", "enter")  # Background → Foreground → Orphan
         await pilot.click("#force")
