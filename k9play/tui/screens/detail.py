@@ -84,6 +84,8 @@ class DetailScreen(Screen[None]):
         self.sync(self.k9.cluster.clock.now())
 
     def sync(self, now: float) -> None:
+        if not self.is_attached or not self.children:  # the app is tearing the screen down
+            return
         obj = self.k9.cluster.store.try_get(self.rt.kind, self.obj_name, self.obj_namespace or None)
         view = self.query_one(DetailView)
         if obj is None:

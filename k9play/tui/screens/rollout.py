@@ -60,7 +60,7 @@ class RolloutScreen(Screen[None]):
 
     def sync(self, now: float) -> None:
         """Per frame: rebuild only when the model saw a change or a virtual second passed."""
-        if self.model is None:
+        if self.model is None or not self.is_attached or not self.children:  # not yet, or being torn down
             return
         if self.model.dirty or int(now) != self._stamp:
             self._stamp = int(now)
