@@ -177,5 +177,5 @@ def test_bar_runs_are_exact_and_proportional() -> None:
         ("██", "new-available"), ("░░", "old"), ("····", "missing")]
     runs = bar_runs([(333, "new-available"), (333, "old")], 1000, 10)
     assert sum(len(t) for t, _ in runs) == 10
-    assert bar_runs([(0, "fill")], 0, 5, rest="empty") == [("░░░░░", "empty")]
-    assert bar_runs([(9, "fill")], 3, 6, rest="empty") == [("██████", "fill")]  # never longer than width
+    assert bar_runs([(0, "fill-new")], 0, 5, rest="empty") == [("░░░░░", "empty")]
+    assert bar_runs([(9, "fill-old")], 3, 6, rest="empty") == [("██████", "fill-old")]  # never longer than width

@@ -21,10 +21,12 @@ ROLE_COLORS = {
     "new-unavailable": "k9s-pending",
     "old": "k9s-kill",
     "missing": "k9s-completed",
-    "fill": "k9s-highlight",
+    "fill-new": "k9s-modify",
+    "fill-old": "k9s-kill",
     "empty": "k9s-completed",
 }
-GLYPHS = {"new-available": "█", "new-unavailable": "▓", "old": "░", "missing": "·", "fill": "█", "empty": "░"}
+GLYPHS = {"new-available": "█", "new-unavailable": "▓", "old": "░", "missing": "·", "fill-new": "█", "fill-old": "█",
+          "empty": "░"}
 
 
 def bar_runs(parts: Sequence[tuple[int, str]], total: int, width: int, rest: str = "missing") -> list[tuple[str, str]]:
@@ -44,9 +46,9 @@ def bar_runs(parts: Sequence[tuple[int, str]], total: int, width: int, rest: str
     return out
 
 
-def level_runs(value: int, scale: int, width: int) -> list[tuple[str, str]]:
-    """A one-value bar (``value`` of ``scale``) for the per-ReplicaSet counters."""
-    return bar_runs([(value, "fill")], scale, width, rest="empty")
+def level_runs(value: int, scale: int, width: int, new: bool = True) -> list[tuple[str, str]]:
+    """A one-value bar (``value`` of ``scale``) for a ReplicaSet counter, in its new/old colour."""
+    return bar_runs([(value, "fill-new" if new else "fill-old")], scale, width, rest="empty")
 
 
 @dataclass(frozen=True, slots=True)

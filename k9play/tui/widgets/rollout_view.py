@@ -141,7 +141,7 @@ class RolloutView(VerticalScroll, can_focus=True):
         grid.add_column(style=value, justify="right", no_wrap=True)
         for name in COUNTERS:
             count = getattr(rs, name)
-            grid.add_row(name, bar_text(level_runs(count, scale, bar_width), styles), str(count))
+            grid.add_row(name, bar_text(level_runs(count, scale, bar_width, rs.new), styles), str(count))
         return Group(head, Text(rs.images, style=dim, no_wrap=True, overflow="ellipsis"), grid)
 
     def _conditions(self, s: RolloutState, now: float) -> list[RenderableType]:
