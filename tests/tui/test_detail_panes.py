@@ -31,6 +31,7 @@ async def advance(app: K9playApp, pilot: Pilot[None], seconds: float) -> None:
 
 async def describe(app: K9playApp, pilot: Pilot[None], name: str) -> None:
     app.push_screen(DetailScreen(by_kind("Pod"), ("default", name), "describe"))
+    app.sync_screens()  # the first tick's sync, now: none is left to fire while the test ends
     await pilot.pause()
 
 

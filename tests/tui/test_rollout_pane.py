@@ -69,6 +69,7 @@ async def test_set_image_steps_the_replica_sets_and_lists_the_scaling_events() -
     app = K9playApp(cluster, realtime=False)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(RolloutScreen("default", "nginx"))
+        app.sync_screens()  # the first tick's sync, now: none is left to fire while the test ends
         await pilot.pause()
         assert " rollout(default/nginx) " in screen_text(app)
         [(kind, old, counters)] = replica_sets(app)
@@ -111,6 +112,7 @@ async def test_rollout_from_a_deployment_describe_and_back(cluster: Cluster) -> 
     app = K9playApp(cluster, realtime=False)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(DetailScreen(by_kind("Deployment"), ("default", "nginx"), "describe"))
+        app.sync_screens()
         await pilot.pause()
         assert "<o> Rollout" in screen_text(app)
         await pilot.press("o")
@@ -131,6 +133,7 @@ async def test_pod_describe_offers_no_rollout(cluster: Cluster) -> None:
     app = K9playApp(cluster, realtime=False)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(DetailScreen(by_kind("Pod"), ("default", name), "describe"))
+        app.sync_screens()
         await pilot.pause()
         assert "Rollout" not in screen_text(app)
         await pilot.press("o")
@@ -144,6 +147,7 @@ async def test_deleted_deployment(cluster: Cluster) -> None:
     app = K9playApp(cluster, realtime=False)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(RolloutScreen("default", "nginx"))
+        app.sync_screens()  # the first tick's sync, now: none is left to fire while the test ends
         await pilot.pause()
         cluster.store.delete("Deployment", "nginx", "default")
         await advance(app, pilot, 1)

@@ -30,6 +30,7 @@ def opened(cluster: Cluster, screen: Callable[[], object]) -> tuple[K9playApp, C
 
     async def run_before(pilot: Pilot[None]) -> None:
         app.push_screen(screen())  # type: ignore[arg-type]
+        app.sync_screens()  # the first tick's sync, now: none is left to fire during the shot or the exit
         await pilot.pause()
 
     return app, run_before

@@ -35,7 +35,8 @@ class Decoration:
 
 
 def decorate(store: ObjectStore, kind: str, obj: Obj, cells: Mapping[str, str]) -> Decoration | None:
-    """The extra cell for a row of ``kind`` (None when the kind has none)."""
+    """The extra cell for a row of ``kind`` (None when the kind has none). ``cells`` are the row's
+    kubectl cells by column name, for decorations that build on them (the progress bar does not)."""
     if kind != "Deployment":
         return None
     progress = rollout_progress(store, obj)

@@ -104,15 +104,15 @@ class RolloutView(VerticalScroll, can_focus=True):
                                  f"{int(status.get('replicas') or 0)} total | "
                                  f"{int(status.get('availableReplicas') or 0)} available | "
                                  f"{int(status.get('unavailableReplicas') or 0)} unavailable")
-        bar = bar_text(p.runs(40), role_styles(self), value)
+        roles = role_styles(self)
+        bar = bar_text(p.runs(40), roles, value)
         verdict = "complete" if p.complete else ("paused" if spec.get("paused") else "rolling")
         bar.append(f"  {p.new_available}/{p.desired} new available, {p.old} old  ", value)
         bar.append(f"({verdict})", dim)
         grid.add_row("Progress", bar)
-        legend = Text.assemble(("█", role_styles(self)["new-available"]), " new available  ",
-                               ("▓", role_styles(self)["new-unavailable"]), " new, not yet available  ",
-                               ("░", role_styles(self)["old"]), " old  ", ("·", role_styles(self)["missing"]),
-                               " missing", style=dim)
+        legend = Text.assemble(("█", roles["new-available"]), " new available  ",
+                               ("▓", roles["new-unavailable"]), " new, not yet available  ",
+                               ("░", roles["old"]), " old  ", ("·", roles["missing"]), " missing", style=dim)
         grid.add_row("", legend)
         return [grid]
 
