@@ -25,7 +25,9 @@ from k9play.api.store import WatchEvent
 from k9play.kubelet import behaviour as bh
 from k9play.kubelet import images
 from k9play.kubelet import nodestatus as ns
+from k9play.kubelet.container import BackOff, ContainerRun
 from k9play.kubelet.podworker import PodWorker
+from k9play.kubelet.probes import ProbeResult
 from k9play.kubelet.shell import FileSystem
 
 if TYPE_CHECKING:
@@ -388,3 +390,21 @@ class KubeletManager:
     def worker(self, pod: Obj) -> PodWorker | None:
         kubelet = self.kubelets.get(pod.get("spec", {}).get("nodeName") or "")
         return kubelet.workers.get(uid_of(pod)) if kubelet is not None else None
+
+    # -------------------------------------------------- read-only views (UI)
+    def _run(self, pod_uid: str, container: str) -> ContainerRun | None:
+        for kubelet in self.kubelets.values():
+            worker = kubelet.workers.get(pod_uid)
+            if worker is not None:
+                return worker.find(container)
+        return None
+
+    def probe_history(self, pod_uid: str, container: str) -> list[ProbeResult]:
+        """The container's recent probe results, oldest first (empty if no kubelet runs it)."""
+        run = self._run(pod_uid, container)
+        return run.probe_results() if run is not None else []
+
+    def backoff(self, pod_uid: str, container: str) -> BackOff | None:
+        """The CrashLoopBackOff the container is waiting out, if it is."""
+        run = self._run(pod_uid, container)
+        return run.crash_loop() if run is not None else None

@@ -4,11 +4,17 @@ One worker per (container instance, probe). It first probes ``initialDelaySecond
 the container started (liveness and readiness wait for a startup probe to succeed), then
 every ``periodSeconds``; ``successThreshold``/``failureThreshold`` consecutive results flip
 its state. Every failed probe records an ``Unhealthy`` event with the check's output.
+
+Each worker also keeps its last :data:`HISTORY` results (:class:`ProbeResult`). The API has
+no such field — the kubelet only reports the state they add up to — but a UI that shows
+*why* a container restarted or went unready needs the individual checks.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from k9play.kubelet.runtime import ContainerProcess
@@ -18,6 +24,18 @@ if TYPE_CHECKING:
 
 Obj = dict[str, Any]
 LABEL = {"liveness": "Liveness", "readiness": "Readiness", "startup": "Startup"}
+#: Results kept per container and probe kind: enough for a timeline, bounded for 10k pods.
+HISTORY = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """One probe run as the kubelet saw it (virtual time, probe kind, verdict, check output)."""
+
+    time: float
+    kind: str  # liveness | readiness | startup
+    ok: bool
+    output: str = ""
 
 
 def run_probe(probe: Obj, proc: ContainerProcess, pod_ip: str, ports: dict[str, int]) -> tuple[bool, str]:
@@ -102,7 +120,7 @@ class ProbeWorker:
         self.failures = 0
         #: liveness is presumed fine until it fails; readiness and startup must first succeed
         self.healthy = kind == "liveness"
-        self.history: list[tuple[float, bool]] = []
+        self.history: deque[ProbeResult] = deque(maxlen=HISTORY)
         self._timer: TimerHandle | None = None
         self.stopped = False
 
@@ -123,8 +141,7 @@ class ProbeWorker:
             ok, output = False, forced_failure(self.probe, self.pod_ip, self.ports)
         else:
             ok, output = run_probe(self.probe, self.proc, self.pod_ip, self.ports)
-        self.history.append((self.clock.now(), ok))
-        del self.history[:-32]
+        self.history.append(ProbeResult(self.clock.now(), self.kind, ok, output))
         if ok:
             self.successes += 1
             self.failures = 0

@@ -166,7 +166,8 @@ class K9playApp(TimeControlledApp):
         self._last_sync = time.monotonic()
         now = self._last_now = self.cluster.clock.now()
         for screen in self.screen_stack:
-            if isinstance(screen, Syncable):
+            # a tick can fire while the app is exiting and screens are being torn down
+            if isinstance(screen, Syncable) and screen.is_attached and screen.children:
                 screen.sync(now)
 
     # ------------------------------------------------------------------ flash

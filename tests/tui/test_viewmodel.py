@@ -96,7 +96,7 @@ def test_status_classes(cluster: Cluster) -> None:
     deploys = ResourceTableModel(cluster.store, by_kind("Deployment"), "default")
     now = cluster.clock.now()
     assert pods.row(0, now).cells[2] == "Pending" and pods.row(0, now).status == RowStatus.PENDING
-    assert deploys.row(0, now).status == RowStatus.PENDING
+    assert deploys.row(0, now).status == RowStatus.ERROR  # k9s: replicas ≠ available
     cluster.scheduler.start()
     cluster.advance_sync(10)
     pods.apply_pending(cluster.clock.now())
