@@ -7,7 +7,7 @@ object from its old category to its new one, so a frame costs O(changes) at any 
 Why samples are taken on *virtual* time: one sample per ``PULSE_RATE`` virtual seconds (k9s'
 ``pulseRate``), taken for every period boundary the clock has passed since the last frame, so
 the same clock advance always draws the same chart — in real time and in snapshot tests.
-Event rates are attributed to the period of each occurrence's timestamp, so they do not
+Event occurrences are counted as they happen (see ``_on_event``), so event rates do not
 depend on when the frames happened either.
 """
 
@@ -18,6 +18,7 @@ from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from k9play.api.meta import Obj, human_duration, parse_time
@@ -31,6 +32,8 @@ PULSE_RATE = 10.0
 HISTORY = 120
 #: Events the feed keeps ready to draw (the widget shows as many as fit).
 FEED_SIZE = 50
+#: Above this many changes in one batch, re-sort the event order instead of bisecting.
+BULK = 256
 
 Key = tuple[str, str, str]  # (kind, namespace, name)
 
@@ -118,13 +121,18 @@ def category(kind: str, obj: Obj) -> str:
 
 def _event_time(ev: Obj) -> float:
     ts = ev.get("lastTimestamp") or ev.get("eventTime") or ev["metadata"].get("creationTimestamp")
-    return parse_time(ts) if ts else 0.0
+    return _parse_time(ts) if ts else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _parse_time(ts: str) -> float:
+    """Events share their second-resolution timestamps, and parsing one costs ~30 µs: cache it."""
+    return parse_time(ts)
 
 
 @dataclass(slots=True)
 class _Event:
     order: tuple[float, int, str, str]  # (last seen, resourceVersion, namespace, name): newest last
-    count: int
     obj: Obj
 
 
@@ -159,20 +167,35 @@ class PulsesModel:
         self.feed_version = 0
         self._unsubscribe = [store.add_handler(kind, self._on_event) for kind in (*COUNTED_KINDS, "Event")]
         now = store.clock.now()
-        for kind in (*COUNTED_KINDS, "Event"):
+        for kind in COUNTED_KINDS:
             for obj in store.list(kind, namespace if kind != "Node" else None):
-                self._pending[_key(kind, obj)] = obj
-        self._fold(initial=True)
+                self._fold_counted(_key(kind, obj), obj)
+        for obj in store.list("Event", namespace):  # tens of thousands in a big cluster: one tight loop
+            m = obj["metadata"]
+            key = ("Event", m.get("namespace", ""), m["name"])
+            order = (_event_time(obj), int(m.get("resourceVersion") or 0), key[1], key[2])
+            self._events[key] = _Event(order, obj)
+        self._event_order = sorted(ev.order for ev in self._events.values())
         self._period = math.floor(now / PULSE_RATE)  # index of the period that is still open
         self._take_sample()
 
     # ------------------------------------------------------------ store side
     def _on_event(self, ev: WatchEvent) -> None:
-        """Informer callback: record only (the fold is per frame)."""
+        """Informer callback: record only (the fold is per frame).
+
+        Event occurrences are the exception: they are counted here, into the period of the
+        virtual instant they happen at, because an aggregated Event's count may grow several
+        times between two frames and only the frame-independent count gives the same chart
+        however the frames fall. That is a counter bump, O(1), and never a write."""
         obj = ev.object
         kind = obj.get("kind", "")
         if kind != "Node" and self.namespace is not None and obj["metadata"].get("namespace") != self.namespace:
             return
+        if kind == "Event" and ev.type != DELETED:
+            occurred = int(obj.get("count") or 1) - (int(ev.old.get("count") or 1) if ev.old is not None else 0)
+            if occurred > 0:
+                bucket = self._occurrences.setdefault(math.floor(self.store.clock.now() / PULSE_RATE), [0, 0])
+                bucket[0 if obj.get("type", "Normal") == "Normal" else 1] += occurred
         was_idle = not self._pending
         self._pending[_key(kind, obj)] = None if ev.type == DELETED else obj
         if was_idle and self._on_dirty is not None:
@@ -186,20 +209,23 @@ class PulsesModel:
 
     def apply_pending(self, now: float) -> bool:
         """Fold the batch, then take a sample for each period boundary passed; True if anything changed."""
-        changed = self._fold(initial=False)
+        changed = self._fold()
         while (self._period + 1) * PULSE_RATE <= now:
             self._period += 1
             self._take_sample()
             changed = True
         return changed
 
-    def _fold(self, *, initial: bool) -> bool:
+    def _fold(self) -> bool:
         pending, self._pending = self._pending, {}
+        bulk = len(pending) > BULK
         for key, obj in pending.items():
             if key[0] == "Event":
-                self._fold_event(key, obj, initial)
+                self._fold_event(key, obj, bulk)
             else:
                 self._fold_counted(key, obj)
+        if bulk:
+            self._event_order = sorted(ev.order for ev in self._events.values())
         return bool(pending)
 
     def _fold_counted(self, key: Key, obj: Obj | None) -> None:
@@ -221,23 +247,19 @@ class PulsesModel:
             except (QuantityError, TypeError, ValueError):
                 self._allocatable[key[2]] = (0, 0)
 
-    def _fold_event(self, key: Key, obj: Obj | None, initial: bool) -> None:
+    def _fold_event(self, key: Key, obj: Obj | None, bulk: bool) -> None:
+        """Keep the feed's order; ``bulk``: the order list is re-sorted after the batch."""
         old = self._events.pop(key, None)
-        if old is not None:
+        if old is not None and not bulk:
             del self._event_order[bisect_left(self._event_order, old.order)]
         if obj is None:
             return
         when = _event_time(obj)
         rv = int(obj["metadata"].get("resourceVersion") or 0)
-        count = int(obj.get("count") or 1)
-        ev = self._events[key] = _Event((when, rv, key[1], key[2]), count, obj)
-        insort(self._event_order, ev.order)
+        ev = self._events[key] = _Event((when, rv, key[1], key[2]), obj)
+        if not bulk:
+            insort(self._event_order, ev.order)
         self.feed_version += 1
-        occurred = count - (old.count if old is not None else 0)
-        if initial or occurred <= 0:
-            return
-        bucket = self._occurrences.setdefault(math.floor(when / PULSE_RATE), [0, 0])
-        bucket[0 if obj.get("type", "Normal") == "Normal" else 1] += occurred
 
     # --------------------------------------------------------------- samples
     def _take_sample(self) -> None:
@@ -293,8 +315,9 @@ class PulsesModel:
             legend = (("used", fmt(used), False), ("allocatable", fmt(alloc), False), ("", f"{pct:.0%}", pct >= 0.9))
             return PanelView(spec, legend, tuple(series.ok), (), min(1.0, pct))
         if spec.id == "events":
-            normal, warning = (series.ok[-1], series.bad[-1]) if series.ok else (0, 0)
-            legend = (("Normal", f"{normal:g}/10s", False), ("Warning", f"{warning:g}/10s", warning > 0))
+            last = int(60 // PULSE_RATE)  # the legend sums the last virtual minute of samples
+            normal, warning = sum(list(series.ok)[-last:]), sum(list(series.bad)[-last:])
+            legend = (("Normal", f"{normal:g}/min", False), ("Warning", f"{warning:g}/min", warning > 0))
             return PanelView(spec, legend, tuple(series.ok), tuple(series.bad))
         counts = self.counts[spec.kind]
         names = list(LEGENDS.get(spec.id, spec.ok + spec.bad))

@@ -34,7 +34,8 @@ ObjKey = tuple[str, str, str]  # (kind, namespace, name)
 SEP = "\x00"
 #: ``id + END`` bounds the id's subtree from above (``SEP`` < ``END`` < any name character).
 END = "\x01"
-#: Above this many node insertions/removals in one batch, re-sort instead of bisecting.
+#: Above this many node insertions/removals in one batch (or 1/16 of the tree, if more),
+#: re-sort every id instead of bisecting each one in.
 BULK = 256
 
 #: The kinds between the root and the pods, by root kind (each is owned by the one before).
@@ -383,7 +384,7 @@ class XRayModel:
         """Bring the sorted id lists up to the structure: bisect a few ids, re-sort many."""
         added, removed = self._added, self._removed
         self._added, self._removed = [], []
-        if len(added) + len(removed) > BULK:
+        if len(added) + len(removed) > max(BULK, len(self.paths) // 16):
             self.paths = sorted(self._nodes)
             self.visible = self._shown_range(0, len(self.paths))
             return
