@@ -11,7 +11,7 @@ from k9play.cluster import Cluster
 from k9play.manifests.applier import apply_object
 from k9play.tui.app import K9playApp
 from k9play.tui.screens import BrowserScreen, PulsesScreen
-from k9play.tui.viewmodels.pulses import PANELS, PULSE_RATE, PulsesModel, category
+from k9play.tui.viewmodels.pulses import HISTORY, PANELS, PULSE_RATE, PulsesModel, category
 from k9play.tui.widgets import ResourceTable
 from k9play.tui.widgets.events_feed import EventsFeed
 from k9play.tui.widgets.pulse_panel import PulsePanel, spark
@@ -95,6 +95,10 @@ def test_samples_follow_virtual_time_only() -> None:
     assert list(coarse.series["events"].bad) == list(fine.series["events"].bad)
     assert sum(fine.series["events"].bad) > 0, "the failing pod's warnings were counted"
     assert list(fine.series["pods"].ok)[-1] == 3 and list(fine.series["pods"].bad)[-1] == 1
+    for spec in PANELS:
+        series = fine.series[spec.id]
+        assert len(series.ok) == len(series.bad) == fine.samples, f"one point per sample in {spec.id}"
+    assert all(v > 0 for v in fine.series["cpu"].ok) and set(fine.series["cpu"].bad) == {12000}
 
 
 def test_cluster_cpu_and_memory_come_from_node_metrics() -> None:
@@ -219,3 +223,14 @@ def test_snapshot_pulses_after_rollout_and_failing_pod(snap_compare: SnapCompare
 
 def test_every_panel_has_a_jump() -> None:
     assert [p.command for p in PANELS] == ["pods", "deploy", "sts", "ds", "jobs", "nodes", "events", "nodes", "nodes"]
+
+
+def test_a_long_jump_keeps_only_the_history() -> None:
+    cluster = Cluster().start()
+    model = PulsesModel(cluster.store, cluster.metrics, None)
+    cluster.advance_sync(3 * 3600)
+    assert model.apply_pending(cluster.clock.now())
+    assert model.samples == HISTORY and list(model.series["nodes"].ok) == [3] * HISTORY
+    assert not model.apply_pending(cluster.clock.now()), "nothing new in the same period"
+    cluster.advance_sync(PULSE_RATE)
+    assert model.apply_pending(cluster.clock.now()) and model.samples == HISTORY, "caught up: one more sample"

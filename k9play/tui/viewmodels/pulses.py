@@ -210,11 +210,15 @@ class PulsesModel:
     def apply_pending(self, now: float) -> bool:
         """Fold the batch, then take a sample for each period boundary passed; True if anything changed."""
         changed = self._fold()
+        due = math.floor(now / PULSE_RATE) - self._period
+        if due <= 0:
+            return changed
+        self._period += max(0, due - HISTORY)  # a jump of hours: only the samples kept matter
+        usage = self._cluster_usage()  # what the frame sees, for every period it closes
         while (self._period + 1) * PULSE_RATE <= now:
             self._period += 1
-            self._take_sample()
-            changed = True
-        return changed
+            self._take_sample(usage)
+        return True
 
     def _fold(self) -> bool:
         pending, self._pending = self._pending, {}
@@ -262,10 +266,10 @@ class PulsesModel:
         self.feed_version += 1
 
     # --------------------------------------------------------------- samples
-    def _take_sample(self) -> None:
+    def _take_sample(self, usage: tuple[int, int] | None = None) -> None:
         """Close one period: gauges as they stand now, event occurrences of the period that ended."""
         for spec in PANELS:
-            if spec.kind in self.counts:
+            if spec.ok and spec.kind in self.counts:  # the count panels (cpu/memory/events: below)
                 counts = self.counts[spec.kind]
                 self.series[spec.id].add(sum(counts.get(c, 0) for c in spec.ok),
                                          sum(counts.get(c, 0) for c in spec.bad))
@@ -273,8 +277,7 @@ class PulsesModel:
         for stale in [p for p in self._occurrences if p < self._period - 1]:
             del self._occurrences[stale]
         self.series["events"].add(normal, warning)
-        cpu, memory = self._cluster_usage()
-        self.usage = (cpu, memory)
+        cpu, memory = self.usage = usage if usage is not None else self._cluster_usage()
         alloc_cpu, alloc_memory = self.allocatable
         self.series["cpu"].add(cpu, alloc_cpu)
         self.series["memory"].add(memory, alloc_memory)
