@@ -55,7 +55,7 @@ def test_categories() -> None:
 def test_counters_follow_the_store() -> None:
     cluster = Cluster().start()
     model = PulsesModel(cluster.store, cluster.metrics, "default")
-    assert legend(model, "pods") == {"Running": "0", "Pending": "0", "Failed": "0"}
+    assert legend(model, "pods") == {"Running": "0", "Pending": "0", "Failed": "0", "Succeeded": "0"}
     assert legend(model, "nodes") == {"ready": "3", "not ready": "0"}
     cluster.scheduler.stop()
     apply_object(cluster.store, nginx_deployment())
@@ -65,7 +65,7 @@ def test_counters_follow_the_store() -> None:
     cluster.scheduler.start()
     cluster.advance_sync(10)
     model.apply_pending(cluster.clock.now())
-    assert legend(model, "pods") == {"Running": "3", "Pending": "0", "Failed": "0"}
+    assert legend(model, "pods") == {"Running": "3", "Pending": "0", "Failed": "0", "Succeeded": "0"}
     assert legend(model, "deployments") == {"ready": "1", "not ready": "0"}
     cluster.store.delete("Deployment", "nginx", "default")
     cluster.advance_sync(60)
@@ -149,7 +149,7 @@ async def test_pulses_navigation_and_jump(cluster: Cluster, make_app: AppFactory
         await command(pilot, "pulses")
         assert isinstance(app.screen, PulsesScreen)
         text = screen_text(app)
-        assert "Running 3" in text and "ready 1" in text and " events " in text
+        assert "Run 3" in text and "ready 1" in text and " events " in text
         assert app.focused is app.screen.query_one("#pulse-pods")
         await pilot.press("tab")
         assert app.focused is app.screen.query_one("#pulse-deployments")
@@ -188,7 +188,7 @@ async def test_pulses_are_live_on_the_virtual_clock(cluster: Cluster, make_app: 
         # one frame after 40 s: each passed period is sampled with the state the frame sees
         assert pods.view.ok == (0, 3, 3, 3, 3) and pods.view.bad[-1] == 1
         text = screen_text(app)
-        assert "Running 3  Pending 1" in text
+        assert "Run 3  Pend 1  Fail 0  Done 0" in text, "short labels where the full ones do not fit"
         feed = app.screen.query_one(EventsFeed)
         assert feed.rows[0].object == "pod/broken" and feed.rows[0].warning
         warning_line = next(y for y in range(feed.size.height) if "pod/broken" in
@@ -200,6 +200,17 @@ async def test_pulses_are_live_on_the_virtual_clock(cluster: Cluster, make_app: 
         app.sync_screens()  # what the 0.25 s tick does in real time
         await pilot.pause()
         assert len(pods.view.ok) == 5, "no period boundary passed: no new sample"
+
+
+async def test_wide_panels_use_the_full_labels(cluster: Cluster, make_app: AppFactory) -> None:
+    apply_object(cluster.store, nginx_deployment())
+    cluster.advance_sync(30)
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await command(pilot, "pulses")
+        text = screen_text(app)
+        assert "Running 3  Pending 0  Failed 0  Succeeded 0" in text
+        assert "complete 0  running 0  failed 0" in text
 
 
 def test_snapshot_pulses_after_rollout_and_failing_pod(snap_compare: SnapCompare) -> None:

@@ -68,7 +68,7 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("memory", "memory", "Node", "nodes"),
 )
 #: Categories listed in a panel's legend even at zero (others appear once they occur).
-LEGENDS = {"pods": ("Running", "Pending", "Failed")}
+LEGENDS = {"pods": ("Running", "Pending", "Failed", "Succeeded")}
 COUNTED_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "Node")
 
 

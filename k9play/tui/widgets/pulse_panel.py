@@ -18,6 +18,9 @@ from textual.widget import Widget
 from k9play.tui.viewmodels.pulses import PanelView
 
 BARS = "▁▂▃▄▅▆▇█"
+#: Shorter legend labels for panels too narrow for the full ones (pods at 120 columns).
+SHORT = {"Running": "Run", "Pending": "Pend", "Failed": "Fail", "Succeeded": "Done", "Unknown": "Unk",
+         "not ready": "!ready", "complete": "done", "running": "run", "allocatable": "of"}
 
 
 def spark(values: Sequence[float], width: int, top: float) -> str:
@@ -82,12 +85,14 @@ class PulsePanel(Widget, can_focus=True):
         width = self.content_region.width
         label, ok, bad = self._colour("label"), self._colour("ok"), self._colour("bad")
         view = self.view
+        full = "  ".join(f"{name} {value}" if name else value for name, value, _ in view.legend)
+        short = len(full) > width
         legend = Text(no_wrap=True, overflow="ellipsis")
         for i, (name, value, is_bad) in enumerate(view.legend):
             if i:
                 legend.append("  ")
             if name:
-                legend.append(f"{name} ", label)
+                legend.append(f"{SHORT.get(name, name) if short else name} ", label)
             legend.append(value, bad if is_bad else ok)
         if view.gauge is not None:
             fill = round(max(0.0, min(1.0, view.gauge)) * width)
