@@ -234,6 +234,32 @@ def test_cronjob_tree_goes_through_jobs() -> None:
     assert tags[:4] == ["ns", "cj", "job", "po"], tags
 
 
+DAEMONSET: Obj = {
+    "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+    "spec": {"selector": {"matchLabels": {"app": "agent"}},
+             "template": {"metadata": {"labels": {"app": "agent"}},
+                          "spec": {"containers": [{"name": "agent", "image": "busybox", "command": ["sleep", "1d"]}]}}},
+}
+JOB: Obj = {
+    "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "once"},
+    "spec": {"template": {"spec": {"restartPolicy": "Never",
+                                   "containers": [{"name": "c", "image": "busybox", "command": ["true"]}]}}},
+}
+
+
+@pytest.mark.parametrize(("root", "manifest", "tags"), [
+    ("DaemonSet", DAEMONSET, ["ns", "ds", "po", "co", "sa", "po", "co", "sa"]),  # one pod per worker
+    ("Job", JOB, ["ns", "job", "po", "co", "sa"]),
+    ("ReplicaSet", nginx_deployment(replicas=1), ["ns", "rs", "po", "co", "sa"]),
+    ("Pod", nginx_deployment(replicas=1), ["ns", "po", "co", "sa"]),
+])
+def test_each_root_kind_has_its_chain(root: str, manifest: Obj, tags: list[str]) -> None:
+    cluster = rolled_out(manifest)
+    model = XRayModel(cluster.store, root, "default")
+    assert [ln.tag for _, ln in model.iter_lines(cluster.clock.now())] == tags
+    assert model.count == 1
+
+
 def test_statefulset_pods_show_their_claims() -> None:
     cluster = Cluster().start()
     cluster.store.create({
