@@ -14,6 +14,12 @@ ALL = "all"
 ALL_WORDS = frozenset({"all", "-A", "--all-namespaces", "0"})
 #: k9s aliases that are not Kubernetes short names.
 ALIASES = {"dp": "deployments", "namespace": "namespaces"}
+#: k9s meta-views (``view/cmd/types.go``): the XRay tree and the Pulses dashboard.
+XRAY_WORDS = frozenset({"xray", "xr", "x"})
+PULSES_WORDS = frozenset({"pulses", "pulse", "pu", "hz"})
+#: Kinds XRay can start from (k9s ``xray.go``), by canonical kind.
+XRAY_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Service", "Job", "CronJob")
+XRAY_USAGE = "usage: xray deploy|sts|ds|rs|po|svc|job|cj [NAMESPACE]"
 APP_COMMANDS = {
     "q": "quit", "q!": "quit", "quit": "quit", "exit": "quit",
     "?": "help", "h": "help", "help": "help",
@@ -36,11 +42,26 @@ class AppCommand:
 
 
 @dataclass(frozen=True)
+class XRayCommand:
+    """``:xray KIND [NS]``: the dependency tree of ``rt`` objects (namespace as in :class:`ViewCommand`)."""
+
+    rt: ResourceType
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class PulsesCommand:
+    """``:pulses [NS]``: the dashboard of the current (or the given) namespace."""
+
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
 class CommandError:
     message: str
 
 
-Command = ViewCommand | AppCommand | CommandError
+Command = ViewCommand | AppCommand | XRayCommand | PulsesCommand | CommandError
 
 
 def _namespace_arg(args: list[str]) -> str | CommandError | None:
@@ -82,6 +103,11 @@ def parse(text: str) -> Command:
         return AppCommand("step", seconds)
     if app is not None:
         return AppCommand(app) if not args else CommandError(f"{head} takes no arguments")
+    if head.lower() in PULSES_WORDS:
+        ns = _namespace_arg(args)
+        return ns if isinstance(ns, CommandError) else PulsesCommand(ns)
+    if head.lower() in XRAY_WORDS:
+        return _xray(args)
     rt = lookup(ALIASES.get(head.lower(), head))
     if rt is None:
         return CommandError(f"unknown command: {head!r} (try :pods, :deploy, :ns or :help)")
@@ -91,3 +117,16 @@ def parse(text: str) -> Command:
     if rt.kind == "Namespace" and ns is not None:
         return ViewCommand(None, ns)  # ":ns kube-system" switches namespace, keeps the kind
     return ViewCommand(rt, ns)
+
+
+def _xray(args: list[str]) -> XRayCommand | CommandError:
+    """``xray KIND [NS]``: KIND by any of its names (``dp``, ``deploy``, ``po`` …), NS as for views."""
+    if not args:
+        return CommandError(XRAY_USAGE)
+    rt = lookup(ALIASES.get(args[0].lower(), args[0]))
+    if rt is None or rt.kind not in XRAY_KINDS:
+        return CommandError(f"xray: unsupported resource {args[0]!r} ({XRAY_USAGE})")
+    ns = _namespace_arg(args[1:])
+    if isinstance(ns, CommandError):
+        return ns
+    return XRayCommand(rt, ns)

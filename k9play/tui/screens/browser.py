@@ -8,10 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from k9play.api.resources import ResourceType, by_kind
-from k9play.tui.commands import ALL, AppCommand, CommandError, ViewCommand, parse
+from k9play.tui.commands import ALL, AppCommand, CommandError, PulsesCommand, ViewCommand, XRayCommand, parse
 from k9play.tui.screens.detail import DetailScreen
 from k9play.tui.screens.help import HelpScreen
+from k9play.tui.screens.pulses import PulsesScreen
 from k9play.tui.screens.resource_actions import Key, ResourceActions
+from k9play.tui.screens.xray import XRayScreen
 from k9play.tui.viewmodels.table import ResourceTableModel
 from k9play.tui.widgets import ClusterHeader, CommandBar, Flash, ResourceTable
 from k9play.tui.widgets.flash import FlashMessage
@@ -118,6 +120,13 @@ class BrowserScreen(ResourceActions):
             if cmd.namespace is not None and not self.switch_namespace(cmd.namespace):
                 return
             self.show_view(cmd.rt or (self.rt if self.rt.namespaced else self.last_namespaced))
+        elif isinstance(cmd, XRayCommand | PulsesCommand):  # pushed over the table, in its namespace
+            if cmd.namespace is not None and self.switch_namespace(cmd.namespace):
+                self.show_view(self.rt)
+            elif cmd.namespace is not None:
+                return
+            ns = self.k9.namespace
+            self.app.push_screen(XRayScreen(cmd.rt, ns) if isinstance(cmd, XRayCommand) else PulsesScreen(ns))
 
     def switch_namespace(self, namespace: str) -> bool:
         if namespace != ALL and self.k9.cluster.store.try_get("Namespace", namespace) is None:
