@@ -15,8 +15,10 @@ The exit status is non-zero if any command failed; errors go to stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -227,8 +229,34 @@ def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float) -> int
     return 0
 
 
+def init_folder(target: Path, out: TextIO, err: TextIO) -> int:
+    """``k9play init DIR``: copy the bundled samples into DIR to edit, never overwriting."""
+    source = bundled_samples()
+    files = sorted(p for p in source.rglob("*") if p.is_file())
+    clashes = [target / p.relative_to(source) for p in files if (target / p.relative_to(source)).exists()]
+    if clashes:
+        err.write(f"error: {clashes[0]} already exists; k9play init never overwrites files "
+                  "(choose an empty or new folder)\n")
+        return 1
+    for p in files:
+        dest = target / p.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.k9play-tmp")
+        shutil.copyfile(p, tmp)
+        os.replace(tmp, dest)  # atomic: a watcher never sees half a file
+    out.write(f"copied {len(files)} sample manifest file{'s' * (len(files) != 1)} into {target}\n"
+              f"next: k9play {target}   (edit the files while it runs; every save is applied)\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "init":
+        parser = argparse.ArgumentParser(prog="k9play init", description="Copy the bundled sample manifests "
+                                         "into DIR to edit; then run `k9play DIR`.")
+        parser.add_argument("dir", metavar="DIR", help="folder to create or fill (existing files are never touched)")
+        ns = parser.parse_args(argv[1:])
+        return init_folder(Path(ns.dir), sys.stdout, sys.stderr)
     if argv and argv[0] == "sim":
         parser = argparse.ArgumentParser(prog="k9play sim", description="Headless kubectl playground on a manual "
                                                                         "clock.")
@@ -240,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         ns = parser.parse_args(argv[1:])
         return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr)
     parser = argparse.ArgumentParser(prog="k9play", description="A Kubernetes playground in the terminal. "
-                                     "Run `k9play sim --help` for the headless shell.")
+                                     "Run `k9play sim --help` for the headless shell, `k9play init DIR` "
+                                     "for a folder of samples to edit.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="manifest files or folders to apply and watch (default: the bundled samples)")
     parser.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane (default 2)")
