@@ -102,7 +102,8 @@ def test_pod_status_is_kubectls_and_coloured_like_the_table() -> None:
     model = XRayModel(cluster.store, "Deployment", "default")
     by_tag = {ln.tag: ln for _, ln in model.iter_lines(cluster.clock.now())}
     assert by_tag["po"].label.endswith("[0/1 Pending]") and by_tag["po"].status == RowStatus.PENDING
-    assert by_tag["dp"].label == "nginx [0/1]" and by_tag["dp"].status == RowStatus.PENDING
+    # k9s' deployment colorer: desired ≠ available is the error colour
+    assert by_tag["dp"].label == "nginx [0/1]" and by_tag["dp"].status == RowStatus.ERROR
     assert by_tag["co"].label == "nginx [nginx:1.14.2 Pending]" and by_tag["co"].status == RowStatus.PENDING
     cluster.scheduler.start()
     apply_object(cluster.store, nginx_deployment(replicas=1, image="nginx:1.161"))  # a tag that does not exist
@@ -384,8 +385,8 @@ async def test_xray_lines_are_coloured_by_status(cluster: Cluster, make_app: App
             assert seg.style is not None and seg.style.color is not None and seg.style.color.triplet is not None
             return seg.style.color.triplet.hex
 
-        pending, normal = "#ff8c00", "#87cefa"
-        assert [colour(y) for y in (1, 3, 4, 5)] == [pending, pending, pending, normal], "dp, po, co; sa"
+        error, pending, normal = "#ff4500", "#ff8c00", "#87cefa"
+        assert [colour(y) for y in (1, 3, 4, 5)] == [error, pending, pending, normal], "dp, po, co; sa"
         cluster.scheduler.start()
         cluster.advance_sync(10)
         await pilot.pause()
