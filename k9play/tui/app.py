@@ -187,12 +187,16 @@ class K9playApp(TimeControlledApp):
         return FlashMessage(f"watching {files} manifest file{'s' * (files != 1)} in "
                             f"{', '.join(_short(p) for p in self.folder_sync.paths)}")
 
-    def show_sync_report(self, report: SyncReport) -> None:
+    def show_sync_report(self, report: SyncReport, *, say_unchanged: bool = False) -> None:
         """``FolderSync.watch`` callback: errors win the flash line, else what was applied."""
         if report.errors:
             self.flash(_errors_text([str(e) for e in report.errors]), "error")
         elif report.applied or report.deleted:
             self.flash(", ".join([*report.applied, *report.deleted]))
+        elif not say_unchanged:
+            return
+        else:
+            self.flash("no changes: the file applies as it is")
 
     # ---------------------------------------------------------------- commands
     def run_app_command(self, cmd: AppCommand) -> None:

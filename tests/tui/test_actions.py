@@ -416,3 +416,36 @@ async def test_shell_runs_commands_in_the_simulated_container(rolled_out: Cluste
         await pilot.press(*"exit", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_edit_of_an_object_from_a_file_opens_the_file_at_its_document(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from k9play.manifests.sync import FolderSync
+
+    cluster = Cluster().start()
+    f = tmp_path / "app.yaml"
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "first"}, "data": {"a": "1"}}
+    f.write_text(yaml.safe_dump_all([cm, nginx_deployment()], sort_keys=False))
+    sync = FolderSync(cluster.store, [tmp_path])
+    sync.sync_all()
+    cluster.advance_sync(30)
+    calls: list[list[str]] = []
+
+    def fake_call(app: object, cmd: list[str]) -> None:  # the user's editor: change the replicas and save
+        calls.append(cmd)
+        f.write_text(f.read_text().replace("replicas: 3", "replicas: 5"))
+
+    monkeypatch.setenv("EDITOR", "vim")
+    monkeypatch.setattr(editor, "call_suspended", fake_call)
+    app = K9playApp(cluster, sync, realtime=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, "deploy")
+        await pilot.press("e")
+        await pilot.pause()
+        assert calls == [["vim", "+8", str(f)]]  # the Deployment is the second document: line 8, after ---
+        assert cluster.store.get("Deployment", "nginx", "default")["spec"]["replicas"] == 5
+        assert "deployment.apps/nginx configured" in screen_text(app)
+    monkeypatch.setenv("EDITOR", "code --wait")
+    assert editor.file_at_line_command(f, 6) == ["code", "--wait", "-g", f"{f}:6"]

@@ -15,6 +15,7 @@ dialogs and the flash line.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.binding import Binding, BindingType
@@ -117,6 +118,11 @@ class ResourceActions(Screen[None]):
         obj = self.k9.cluster.store.try_get(self.rt.kind, keys[0][1], keys[0][0] or None) if keys else None
         if obj is None:
             return
+        sync = self.k9.folder_sync
+        origin = sync.origins.get((self.rt.kind, keys[0][0], keys[0][1])) if sync is not None else None
+        if sync is not None and origin is not None:
+            self._edit_source(*origin)
+            return
         session = EditSession(self.k9.cluster.store, obj)
         text = session.buffer()
         while True:
@@ -130,6 +136,17 @@ class ResourceActions(Screen[None]):
                 self.k9.flash(result.message, "info" if result.ok else "error")
                 return
             text = result.reopen
+
+    def _edit_source(self, path: Path, line: int, _col: int) -> None:
+        """An object from a watched file: edit the file at its document, then apply the file."""
+        try:
+            editor.edit_file(self.app, path, line)
+        except editor.EditorError as e:
+            self.k9.flash(str(e), "error")
+            return
+        sync = self.k9.folder_sync
+        if sync is not None:
+            self.k9.show_sync_report(sync.sync_file(path), say_unchanged=True)
 
     def action_delete(self) -> None:
         keys = self.selected_keys()
