@@ -100,6 +100,8 @@ class FolderSync:
         #: where each owned object is defined: file and (line, column) of its document
         self.origins: dict[ObjectKey, tuple[Path, int, int]] = {}
         self.status: dict[Path, SourceStatus] = {}
+        #: bumped on every change to ``status``/``errors``, so a view redraws only when needed
+        self.version = 0
 
     # ----------------------------------------------------------------- files
     def files(self) -> list[Path]:
@@ -229,6 +231,7 @@ class FolderSync:
         return SyncReport(errors=list(errs))
 
     def _record(self, path: Path, result: str, errs: list[LoadError]) -> None:
+        self.version += 1
         st = self.status.setdefault(path, SourceStatus(path))
         st.objects = list(self.owned.get(path, []))
         st.synced_at = self.store.clock.now()
@@ -246,6 +249,7 @@ class FolderSync:
                 del self.origins[key]
         self.errors.pop(path, None)
         self.status.pop(path, None)
+        self.version += 1
         return report
 
     def _delete(self, key: ObjectKey) -> list[str]:
