@@ -163,6 +163,8 @@ class K9playApp(App[None]):
     def sync_screens(self) -> None:
         """Bring every screen on the stack up to the store and the virtual clock, now."""
         self._dirty = False
+        if not self.is_running:  # shutting down: screens are losing their widgets; a late tick must not crash
+            return
         self._last_sync = time.monotonic()
         now = self._last_now = self.cluster.clock.now()
         for screen in self.screen_stack:
