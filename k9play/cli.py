@@ -9,7 +9,8 @@ a manual clock, then runs each command in order (or reads them from stdin):
 * ``advance DURATION`` — let simulated time pass (``35s``, ``2m``, ``1h30m``);
 * ``apply PATH`` / ``delete PATH`` — as ``kubectl apply -f`` / ``kubectl delete -f``;
 * ``echo TEXT`` — print TEXT (marks steps in a transcript);
-* ``kubectl ARGS…`` — print exactly what kubectl prints.
+* ``kubectl ARGS…`` — print exactly what kubectl prints;
+* ``fault KIND ARGS… [-n NS]`` — inject a fault (:data:`FAULT_USAGE`, :mod:`k9play.faults`).
 
 The exit status is non-zero if any command failed; errors go to stderr.
 """
@@ -27,6 +28,7 @@ from typing import TextIO
 
 from k9play import __version__
 from k9play.cluster import Cluster
+from k9play.faults import FaultError, Faults
 from k9play.kubectl.commands import Kubectl, Result
 from k9play.manifests.sync import FolderSync
 
@@ -117,9 +119,65 @@ class SimShell:
             self.emit(self.kubectl.run(["delete", *[a for p in args for a in ("-f", p)]]))
         elif verb == "kubectl":
             self.emit(self.kubectl.run(args))
+        elif verb == "fault":
+            try:
+                self.emit(Result(out=run_fault(self.cluster.faults, args) + "\n"))
+            except FaultError as e:
+                self.emit(Result(err=f"error: {e}\n", code=1))
         else:
-            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, delete, echo, kubectl)\n',
-                             code=1))
+            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, delete, echo, fault, '
+                                 'kubectl)\n', code=1))
+
+
+FAULT_USAGE = {
+    "node-down": "NODE", "node-up": "NODE", "kill": "POD", "crash": "POD [CONTAINER]",
+    "probe": "POD liveness|readiness|startup fail|pass", "image-unpullable": "IMAGE", "image-pullable": "IMAGE",
+    "load": "DEPLOYMENT/NAME|POD CPU", "pressure": "NODE memory|disk|off",
+}
+
+
+def run_fault(faults: Faults, args: list[str]) -> str:
+    """``fault KIND ARGS… [-n NS]``: one fault, described in one line (FaultError if refused)."""
+    namespace, words = "default", []
+    it = iter(args)
+    for a in it:
+        if a in ("-n", "--namespace"):
+            namespace = next(it, "")
+        elif a.startswith(("-n=", "--namespace=")):
+            namespace = a.split("=", 1)[1]
+        else:
+            words.append(a)
+    kind, rest = (words[0], words[1:]) if words else ("", [])
+    usage = FAULT_USAGE.get(kind)
+    if usage is None:
+        raise FaultError("usage: fault " + " | ".join(f"{k} {v}" for k, v in FAULT_USAGE.items()) + " [-n NS]")
+    if not namespace:
+        raise FaultError("flag needs an argument: -n")
+    lo, hi = {"crash": (1, 2), "probe": (3, 3), "load": (2, 2), "pressure": (2, 2)}.get(kind, (1, 1))
+    if not lo <= len(rest) <= hi:
+        raise FaultError(f"usage: fault {kind} {usage}")
+    if kind == "node-down":
+        return faults.node_down(rest[0])
+    if kind == "node-up":
+        return faults.node_up(rest[0])
+    if kind == "kill":
+        return faults.kill(rest[0], namespace)
+    if kind == "crash":
+        return faults.crash(rest[0], namespace, rest[1] if len(rest) > 1 else None)
+    if kind == "probe":
+        if rest[1] not in ("liveness", "readiness", "startup") or rest[2] not in ("fail", "pass"):
+            raise FaultError(f"usage: fault probe {usage}")
+        return faults.probe(rest[0], namespace, rest[1], rest[2] == "fail")  # type: ignore[arg-type]
+    if kind == "image-unpullable":
+        return faults.image_unpullable(rest[0])
+    if kind == "image-pullable":
+        return faults.image_pullable(rest[0])
+    if kind == "load":
+        target_kind, _, name = rest[0].rpartition("/")
+        return faults.load(target_kind or "pod", name, namespace, rest[1])
+    if rest[1] not in ("memory", "disk", "off"):
+        raise FaultError(f"usage: fault pressure {usage}")
+    return faults.pressure(rest[0], rest[1])  # type: ignore[arg-type]
 
 
 def run_sim(paths: list[str], nodes: int, seed: int, commands: list[str] | None,

@@ -60,6 +60,20 @@ def run_probe(probe: Obj, proc: ContainerProcess, pod_ip: str, ports: dict[str, 
     return True, ""
 
 
+def forced_failure(probe: Obj, pod_ip: str, ports: dict[str, int]) -> str:
+    """What a probe reports when a fault forces it to fail: the failure its handler would see
+    from an unhealthy container (HTTP 500, a refused connection, NOT_SERVING, exit code 1)."""
+    if "httpGet" in probe:
+        return "HTTP probe failed with statuscode: 500"
+    if "tcpSocket" in probe:
+        action = probe["tcpSocket"] or {}
+        host = action.get("host") or pod_ip
+        return f"dial tcp {host}:{_port(action.get('port'), ports)}: connect: connection refused"
+    if "grpc" in probe:
+        return 'service unhealthy (responded with "NOT_SERVING")'
+    return "k9play fault: probe forced to fail"
+
+
 def _port(value: Any, ports: dict[str, int]) -> int:
     if isinstance(value, int):
         return value
@@ -73,7 +87,7 @@ class ProbeWorker:
 
     def __init__(self, clock: VirtualClock, kind: str, probe: Obj, proc: ContainerProcess, pod_ip: str,
                  ports: dict[str, int], on_result: Callable[[ProbeWorker, bool], None],
-                 on_failure_event: Callable[[str], None]) -> None:
+                 on_failure_event: Callable[[str], None], forced: Callable[[str], bool] | None = None) -> None:
         self.clock = clock
         self.kind = kind
         self.probe = probe
@@ -82,6 +96,8 @@ class ProbeWorker:
         self.ports = ports
         self.on_result = on_result
         self.on_failure_event = on_failure_event
+        #: ``forced(kind)``: a fault makes every probe of this kind fail (``k9play.faults``)
+        self.forced = forced
         self.successes = 0
         self.failures = 0
         #: liveness is presumed fine until it fails; readiness and startup must first succeed
@@ -103,7 +119,10 @@ class ProbeWorker:
     def _tick(self) -> None:
         if self.stopped or self.proc.exited:
             return
-        ok, output = run_probe(self.probe, self.proc, self.pod_ip, self.ports)
+        if self.forced is not None and self.forced(self.kind):
+            ok, output = False, forced_failure(self.probe, self.pod_ip, self.ports)
+        else:
+            ok, output = run_probe(self.probe, self.proc, self.pod_ip, self.ports)
         self.history.append((self.clock.now(), ok))
         del self.history[:-32]
         if ok:

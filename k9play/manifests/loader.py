@@ -78,7 +78,17 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return f"{display_path(self.path)}:{self.line}:{self.col}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would type it: relative to the working directory when inside it."""
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            pass
+    return str(path)
 
 
 def _index_lines(node: yaml.Node, prefix: str, out: dict[str, tuple[int, int]],
@@ -175,6 +185,8 @@ def _objects_of(obj: Any, path: Path, index: int, line: int, col: int, lines: di
             errs.append(LoadError(path, pos[0], pos[1], f"json: cannot unmarshal {_json_type(obj[f])} into Go struct "
                                                         f"field .{f} of type string"))
             return []
+    if obj.get("metadata", {}) is None:
+        obj["metadata"] = {}  # `metadata:` with nothing under it
     if not isinstance(obj.get("metadata", {}), dict):
         pos = lines.get("metadata", (line, col))
         errs.append(LoadError(path, pos[0], pos[1], "metadata must be a mapping"))

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 
 from k9play.api.store import WatchEvent
@@ -28,6 +27,7 @@ from k9play.tui.screens import BrowserScreen, HelpScreen
 from k9play.tui.skins import K9S_COLORS as K9S_COLORS  # re-exported: the stock look lives in skins.py
 from k9play.tui.skins import K9S_THEME as K9S_THEME
 from k9play.tui.skins import STOCK_THEME, Skin, SkinError, bundled_skins, derive_k9s_colors, resolve_skin
+from k9play.tui.time_controls import TimeControlledApp
 from k9play.tui.widgets import Flash
 from k9play.tui.widgets.flash import FlashMessage, Level
 
@@ -41,7 +41,7 @@ class Syncable(Protocol):
     def sync(self, now: float) -> None: ...
 
 
-class K9playApp(App[None]):
+class K9playApp(TimeControlledApp):
     """k9s over a :class:`Cluster`; ``sync`` re-applies manifest files as they are saved."""
 
     CSS_PATH = Path(__file__).with_name("k9play.tcss")  # absolute: subclasses elsewhere still find it
@@ -176,20 +176,12 @@ class K9playApp(App[None]):
 
     # ---------------------------------------------------------------- commands
     def run_app_command(self, cmd: AppCommand) -> None:
-        clock = self.cluster.clock
         if cmd.name == "quit":
             self.exit()
         elif cmd.name == "help":
             self.push_screen(HelpScreen())
-        elif clock.mode != "realtime":
-            self.flash(f"{cmd.name}: the clock is manual (stepped); nothing to do", "warn")
-        elif cmd.name == "pause":
-            clock.pause()
-        elif cmd.name == "resume":
-            clock.resume()
-        elif cmd.name == "speed" and cmd.value is not None:
-            clock.set_speed(cmd.value)
-        self.sync_screens()
+        else:  # pause | resume | speed | step: the simulated clock (time_controls)
+            self.time_command(cmd.name, cmd.value)
 
 
 def _errors_text(lines: list[str]) -> str:

@@ -17,7 +17,7 @@ ALIASES = {"dp": "deployments", "namespace": "namespaces"}
 APP_COMMANDS = {
     "q": "quit", "q!": "quit", "quit": "quit", "exit": "quit",
     "?": "help", "h": "help", "help": "help",
-    "pause": "pause", "resume": "resume", "speed": "speed",
+    "pause": "pause", "resume": "resume", "speed": "speed", "step": "step",
 }
 
 
@@ -31,8 +31,8 @@ class ViewCommand:
 
 @dataclass(frozen=True)
 class AppCommand:
-    name: str  # quit | help | pause | resume | speed
-    value: float | None = None
+    name: str  # quit | help | pause | resume | speed | step
+    value: float | None = None  # speed: the factor; step: seconds (None: one default step)
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,16 @@ def parse(text: str) -> Command:
         if not value > 0:
             return CommandError("usage: speed FACTOR (a positive number, e.g. speed 10)")
         return AppCommand("speed", value)
+    if app == "step" and args:
+        from k9play.cli import parse_duration
+
+        try:
+            seconds = parse_duration(args[0]) if len(args) == 1 else -1.0
+        except ValueError:
+            seconds = -1.0
+        if not seconds > 0:
+            return CommandError("usage: step [DURATION] (e.g. step, step 5s, step 2m)")
+        return AppCommand("step", seconds)
     if app is not None:
         return AppCommand(app) if not args else CommandError(f"{head} takes no arguments")
     rt = lookup(ALIASES.get(head.lower(), head))

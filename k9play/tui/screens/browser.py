@@ -96,7 +96,7 @@ class BrowserScreen(ResourceActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "command" and self.query_one(CommandBar).is_open:
             return False
-        return True
+        return super().check_action(action, parameters)  # the verbs: per kind (ResourceActions)
 
     def action_command(self) -> None:
         self.query_one(CommandBar).open()

@@ -25,6 +25,7 @@ COMMANDS = [
     (":<kind> -A", "All namespaces"),
     (":pause :resume", "Simulated time"),
     (":speed N", "Time speed factor"),
+    (":step [DUR]", "Advance time (1s)"),
 ]
 
 
@@ -87,15 +88,21 @@ class HelpScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from k9play.tui.screens.browser import BrowserScreen
         from k9play.tui.screens.detail import DetailScreen
+        from k9play.tui.screens.resource_actions import ResourceActions
+        from k9play.tui.time_controls import TimeControlledApp
         from k9play.tui.widgets import ResourceTable
 
         shown = {"colon": ":", "question_mark": "?", "escape": "esc"}
-        general = [*binding_rows(BrowserScreen.BINDINGS, shown), ("ctrl-c", "Quit")]
+        # the verbs of the view help was opened from (k9s' help lists the current view's keys)
+        view = next((s for s in reversed(self.app.screen_stack) if isinstance(s, ResourceActions)), None)
+        verbs = [b for b in ResourceActions.BINDINGS if isinstance(b, Binding) and
+                 (view is None or view.check_action(b.action, ()))]
+        general = [*binding_rows(BrowserScreen.BINDINGS, shown), *binding_rows(verbs), ("ctrl-c", "Quit")]
         table = HelpTable([
             ("RESOURCE", general),
             ("NAVIGATION", binding_rows(ResourceTable.BINDINGS, shown)),
             ("DETAIL", binding_rows(DetailScreen.BINDINGS, shown)),
-            ("COMMANDS", COMMANDS),
+            ("COMMANDS", [*COMMANDS, *binding_rows(TimeControlledApp.BINDINGS)]),
         ])
         table.border_title = " help "
         yield ClusterHeader()

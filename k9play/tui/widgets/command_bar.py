@@ -16,7 +16,7 @@ from k9play.api.resources import RESOURCE_TYPES
 #: Words the prompt completes (k9s suggests from its alias table the same way).
 COMMAND_WORDS = sorted(
     {w for rt in RESOURCE_TYPES for w in (rt.plural, rt.singular, *rt.short_names)}
-    | {"dp", "ns", "all", "help", "quit", "pause", "resume", "speed"}
+    | {"dp", "ns", "all", "help", "quit", "pause", "resume", "speed", "step"}
 )
 
 
