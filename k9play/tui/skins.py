@@ -35,8 +35,9 @@ STOCK_THEME: Final = "k9s"
 #: k9s' stock skin as theme variables. Values follow k9s' ``skins/stock.yaml``, else its
 #: built-in defaults (``config/styles.go``); ``k9s-flash-*`` are k9s' hard-coded flash
 #: colours and ``k9s-menu-style`` is the menu's text style (``none``, ``bold`` or ``dim``).
-#: Two keep k9play's look where it differs: plain text (``k9s-fg``) is the healthy-row
-#: colour, not stock.yaml's dodgerblue, and the menu is not dimmed.
+#: Where k9play drew differently before skins, its look is kept: plain text (``k9s-fg``),
+#: dialog messages, log lines and the container picker use the healthy-row colour (stock.yaml:
+#: dodgerblue/white), and the menu is not dimmed.
 K9S_COLORS: dict[str, str] = {
     # body, header, flash
     "k9s-bg": "black",
@@ -93,7 +94,7 @@ K9S_COLORS: dict[str, str] = {
     "k9s-help-key": "dodgerblue",
     "k9s-help-numkey": "fuchsia",
     # dialog
-    "k9s-dialog-fg": "dodgerblue",
+    "k9s-dialog-fg": "lightskyblue",
     "k9s-dialog-bg": "black",
     "k9s-dialog-button-fg": "black",
     "k9s-dialog-button-bg": "dodgerblue",
@@ -106,7 +107,7 @@ K9S_COLORS: dict[str, str] = {
     "k9s-yaml-colon": "white",
     "k9s-yaml-value": "papayawhip",
     # logs
-    "k9s-logs-fg": "white",
+    "k9s-logs-fg": "lightskyblue",
     "k9s-logs-bg": "black",
     "k9s-logs-indicator-fg": "dodgerblue",
     "k9s-logs-indicator-bg": "black",
@@ -131,7 +132,7 @@ K9S_COLORS: dict[str, str] = {
     "k9s-charts-mem": "yellow",
     "k9s-charts-mem-alt": "goldenrod",
     # container picker
-    "k9s-picker-main": "white",
+    "k9s-picker-main": "lightskyblue",
     "k9s-picker-focus": "aqua",
     "k9s-picker-shortcut": "aqua",
 }

@@ -19,6 +19,7 @@ from textual.color import Color
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.theme import BUILTIN_THEMES, Theme
+from textual.widgets import Button
 
 from k9play import cli
 from k9play.cluster import Cluster
@@ -274,6 +275,27 @@ def test_nord_keys_reach_their_variables() -> None:
     assert colors["k9s-title-bg"] == "#383d4a" and colors["k9s-title-highlight"] == "#d08770"
     assert colors["k9s-table-sorter"] == "#88c0d0" and colors["k9s-yaml-colon"] == "#b48ead"
     assert colors["k9s-cursor-fg"] == K9S_COLORS["k9s-cursor-fg"]  # not in the file: k9s' default
+
+
+async def test_dialogs_and_logs_take_the_skin_colours() -> None:
+    skin = load_skin(bundled_skins_dir() / "k9play-light.yaml")
+    app = rolled_out(skin)
+    want = {k: Color.parse(v) for k, v in skin.colors.items() if k != "k9s-menu-style"}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "ctrl+d")
+        await pilot.pause()
+        dialog = app.screen.query_one("#dialog")
+        assert dialog.styles.background == want["k9s-dialog-bg"]
+        assert app.screen.query_one("#message").styles.color == want["k9s-dialog-fg"]
+        assert app.screen.query_one(".field > Label").styles.color == want["k9s-dialog-label"]
+        assert app.screen.query_one(Button).styles.background in (want["k9s-dialog-button-bg"],
+                                                                   want["k9s-dialog-button-focus-bg"])
+        await pilot.press("escape", "l")
+        await pilot.pause()
+        log = app.screen.query_one("#log")
+        assert (log.styles.background, log.styles.color) == (want["k9s-logs-bg"], want["k9s-logs-fg"])
+        assert app.screen.query_one("#log-indicator").styles.color == want["k9s-logs-indicator-fg"]
 
 
 # ----------------------------------------------------------- k9play's skins
