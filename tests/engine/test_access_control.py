@@ -19,7 +19,7 @@ def _kubectl():
 
 
 def test_service_account_is_denied_list_pods_then_allowed_after_a_rolebinding():
-    _, k = _kubectl()
+    c, k = _kubectl()
     r = k.run_line(f"get pods -n dev --as {SA}")
     assert r.code == 1
     assert r.err == ('Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:dev:app" '
@@ -33,6 +33,15 @@ def test_service_account_is_denied_list_pods_then_allowed_after_a_rolebinding():
         k.run_line(f"get pods --as {SA}").err
     assert 'cannot list resource "deployments" in API group "apps" in the namespace "dev"' in \
         k.run_line(f"get deploy -n dev --as {SA}").err
+    c.store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "dev"},
+                    "spec": {"containers": [{"name": "main", "image": "nginx"}]}})
+    c.advance_sync(20)
+    r = k.run_line(f"logs web -n dev --as {SA}")
+    assert r.err == ('Error from server (Forbidden): pods "web" is forbidden: User "system:serviceaccount:dev:app" '
+                     'cannot get resource "pods/log" in API group "" in the namespace "dev"\n')
+    k.run_line("create role log-reader --verb=get --resource=pods/log -n dev")
+    k.run_line("create rolebinding app-logs --role=log-reader --serviceaccount=dev:app -n dev")
+    assert k.run_line(f"logs web -n dev --as {SA}").code == 0
     r = k.run_line(f"create configmap x --from-literal=a=b -n dev --as {SA}")
     assert r.err == ('Error from server (Forbidden): configmaps is forbidden: User "system:serviceaccount:dev:app" '
                      'cannot create resource "configmaps" in API group "" in the namespace "dev"\n')
