@@ -19,13 +19,16 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.theme import Theme
 
 from k9play.api.store import WatchEvent
 from k9play.cluster import Cluster
 from k9play.manifests.sync import FolderSync, SyncReport
 from k9play.tui.commands import AppCommand
+from k9play.tui.keymap import load_keymap
 from k9play.tui.screens import BrowserScreen, HelpScreen
+from k9play.tui.screens.browser import binding_chains
 from k9play.tui.widgets import Flash
 from k9play.tui.widgets.flash import FlashMessage, Level
 
@@ -68,6 +71,12 @@ K9S_COLORS = {
     "k9s-yaml-value": "papayawhip",
     "k9s-help-section": "white",
     "k9s-help-text": "cadetblue",
+    "k9s-table-sorter": "orange",
+    "k9s-mark": "darkgoldenrod",
+    "k9s-title-filter": "steelblue",
+    "k9s-crumb-fg": "black",
+    "k9s-crumb-bg": "steelblue",
+    "k9s-crumb-active": "orange",
 }
 
 K9S_THEME = Theme(
@@ -107,6 +116,9 @@ class K9playApp(App[None]):
         self.folder_sync = sync
         self.realtime = realtime
         self.namespace: str | None = "default"
+        self.keymap_report = load_keymap(binding_chains(type(self)))
+        self.set_keymap(self.keymap_report.keymap)
+        self._clashes_seen: set[frozenset[str]] = set()
         self.flash_message = self._initial_flash()
         self._dirty = False
         self._last_sync = 0.0
@@ -176,7 +188,17 @@ class K9playApp(App[None]):
             for widget in screen.query(Flash):
                 widget.show(self.flash_message)
 
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """Textual dropped a binding for a remapped key: say so once (the keymap check at
+        start should have caught it; this is the backstop)."""
+        ids = frozenset(b.id or b.action for b in clashed_bindings)
+        if ids not in self._clashes_seen:
+            self._clashes_seen.add(ids)
+            self.flash(f"keymap: the remapped key hides {', '.join(sorted(ids))}", "warn")
+
     def _initial_flash(self) -> FlashMessage:
+        if self.keymap_report.problems:  # a bad keymap first: it changes what every key does
+            return FlashMessage(self.keymap_report.summary, "warn")
         if self.folder_sync is None:
             return FlashMessage()
         errors = [e for errs in self.folder_sync.errors.values() for e in errs]

@@ -1,0 +1,99 @@
+"""``:`` opens every kind with kubectl's columns; completion; the aliases view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from k9play.api.resources import RESOURCE_TYPES
+from k9play.cluster import Cluster
+from k9play.kubectl.columns import columns_for
+from k9play.manifests.applier import apply_object
+from k9play.tui.app import K9playApp
+from k9play.tui.widgets import ResourceTable
+
+from .helpers import nginx_deployment, screen_text
+
+AppFactory = Callable[[], K9playApp]
+
+
+async def command(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("colon", *text, "enter")
+    await pilot.pause()
+
+
+def table_lines(app: K9playApp) -> list[str]:
+    lines = screen_text(app).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("╭"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("╰"))
+    return [line.strip("│ ") for line in lines[start:end + 1]]
+
+
+def prompt_line(app: K9playApp) -> str:
+    return next(line for line in screen_text(app).splitlines() if line.startswith("│>") or line.startswith("│/"))
+
+
+async def test_every_kind_opens_with_its_kubectl_header(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(220, 30)) as pilot:
+        for rt in RESOURCE_TYPES:
+            await command(pilot, rt.plural)
+            lines = table_lines(app)
+            scope = "default" if rt.namespaced else "all"
+            assert f" {rt.plural}({scope})[" in lines[0], rt.kind
+            header = lines[1].replace("↑", "").split()
+            expected = " ".join(c.name for c in columns_for(rt.kind)).split()
+            assert header == expected, rt.kind
+            assert "unknown command" not in screen_text(app)
+
+
+async def test_prompt_completes_inline(cluster: Cluster, make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("colon", *"dep")
+        await pilot.pause()
+        assert prompt_line(app).startswith("│> deploy "), "the suggestion shows after the cursor"
+        await pilot.press("right", "enter")  # → takes it, as tab does
+        await pilot.pause()
+        assert " deployments(default)[0] " in screen_text(app)
+        await pilot.press("colon", *"pods kube-s")
+        await pilot.pause()
+        assert prompt_line(app).startswith("│> pods kube-system "), "namespaces after a resource"
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert " pods(kube-system)[0] " in screen_text(app)
+        await pilot.press("colon", *"crb")
+        await pilot.pause()
+        assert prompt_line(app).startswith("│> crb "), "an exact alias suggests nothing more"
+        await pilot.press("escape")
+
+
+async def test_aliases_view_lists_and_jumps(cluster: Cluster, make_app: AppFactory) -> None:
+    apply_object(cluster.store, nginx_deployment())
+    cluster.advance_sync(10)
+    app = make_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        lines = table_lines(app)
+        assert f" aliases(all)[{len(RESOURCE_TYPES)}] " in lines[0]
+        assert lines[1].split() == ["RESOURCE↑", "GROUP", "VERSION", "COMMAND"]
+        deployments = next(line for line in lines if line.startswith("deployments"))
+        assert deployments.split() == ["deployments", "apps", "v1", "dp,deploy,deployment,deployments"]
+        assert "<aliases>" in screen_text(app).splitlines()[-2]
+        await pilot.press("C")  # k9s' aliases view sorts COMMAND on shift-c
+        await pilot.pause()
+        assert table_lines(app)[1].split()[-1] == "COMMAND↑"
+        await pilot.press("slash", *"dp,", "enter")
+        await pilot.pause()
+        assert [line.split()[0] for line in table_lines(app)[2:-1] if line] == ["deployments"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert " deployments(default)[1] " in screen_text(app)
+        assert app.screen.query_one(ResourceTable).cursor_key == ("default", "nginx")
+        await pilot.press("colon", *"a", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+a")  # again: back where it was opened
+        await pilot.pause()
+        assert " deployments(default)[1] " in screen_text(app)
