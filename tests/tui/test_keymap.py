@@ -96,3 +96,19 @@ async def test_a_broken_keymap_file_is_reported(make_app: AppFactory) -> None:
         await pilot.pause()
         assert app.keymap_report.summary.startswith(f"keymap: {path}:")
         assert screen_text(app).splitlines()[-1].strip().startswith("keymap: /")
+
+
+def test_the_readme_example_is_what_the_app_does() -> None:
+    import re
+
+    import yaml
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Your own keys", 1)[1]
+    example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))  # type: ignore[union-attr]
+    report = check_keymap(example, binding_chains(K9playApp))
+    assert report.keymap == {"browser.describe": "D", "table.down": "down,j,ctrl+n"}
+    assert report.problems == ["browser.filter: ctrl+f is already table.page_down (Page down)"]
+    for name in re.findall(r"`((?:browser|table|prompt)\.[a-z_0-9]+)", section):
+        assert name in {b.id for chain in binding_chains(K9playApp) for _, s in chain for b in s
+                        if isinstance(b, Binding)}, name
