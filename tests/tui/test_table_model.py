@@ -144,11 +144,19 @@ def test_incremental_equals_from_scratch(ops: list[tuple[str, int, int]], query:
             feed(m, ADDED, live[name])
         if i % 7 == 0:
             m.apply_pending(100.0)
+        if i % 11 == 0:
+            m.build_texts(None)  # the idle builder, now and then
     m.apply_pending(100.0)
     fresh = model_of(list(live.values()))
     if sort:
         fresh.sort_by(*sort)
     fresh.set_filter(query)
+    assert m.keys == fresh.keys
+    for kl in (m._all, m._vis):  # texts kept beside the keys are the keys' texts
+        if kl.texts is not None:
+            assert all(t is None or t == m._text_of(k) for k, t in zip(kl.keys, kl.texts, strict=True))
+    m.set_filter("")
+    m.set_filter(query)  # from the (possibly reused) aligned texts
     assert m.keys == fresh.keys
 
 

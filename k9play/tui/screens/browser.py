@@ -229,6 +229,8 @@ class BrowserScreen(TableKeys):
         self.table.focus()
 
     def on_command_bar_filter_changed(self, event: CommandBar.FilterChanged) -> None:
+        if event.text != self.query_one(CommandBar).query_one(Input).value:
+            return  # more keys are already typed: filter once, for the newest text
         self.set_query(event.text)
 
     def on_command_bar_run(self, event: CommandBar.Run) -> None:

@@ -11,14 +11,14 @@ Sorting and filtering live here, not in the widget, and are incremental: a batch
 re-sorts and re-filters the rows it touched (bisecting them in and out), while a new sort
 column or a new query re-sorts or re-filters everything once, from cached keys and texts.
 Two ordered lists are kept: ``_all`` (every row) and ``_vis`` (the filtered ones; the same
-list object when no filter is active). Both hold ascending order; a descending sort is the
-same list read backwards, so flipping the direction costs nothing.
+object when no filter is active), each with the rows' search texts alongside (``KeyList``).
+Both hold ascending order; a descending sort is the same list read backwards, so flipping
+the direction costs nothing.
 """
 
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +26,7 @@ from k9play.api.meta import Obj, labels_of
 from k9play.api.resources import ResourceType
 from k9play.api.store import ObjectStore
 from k9play.kubectl.columns import Column, columns_for
+from k9play.tui.viewmodels.keylist import KeyList
 from k9play.tui.viewmodels.rowfilter import NO_FILTER, RowFilter, parse_filter
 from k9play.tui.viewmodels.sorting import key_function
 from k9play.tui.viewmodels.sources import Key, RowSource, Scope, StoreSource, key_of
@@ -83,8 +84,8 @@ class TableModel:
         self._pending: dict[Key, Obj | None] = {}
         self._objs: dict[Key, Obj] = {key_of(o): o for o in source.initial()}
         self._rows: dict[Key, Row] = {}  # lazily: only rows drawn or changed since the view opened
-        self._all: list[Key] = sorted(self._objs)
-        self._vis: list[Key] = self._all
+        self._all = KeyList(sorted(self._objs))
+        self._vis = self._all
         self._sort_col: int | None = None  # None: natural (namespace, name) order
         self._desc = False
         self._skc: dict[Key, tuple[object, ...]] = {}
@@ -137,7 +138,7 @@ class TableModel:
                     continue
                 sk = self._sk(key)
                 all_out.append((key, sk))
-                shown = not filtering or self._find(self._vis, key, sk) is not None
+                shown = not filtering or self._vis.find(key, sk, self._keyfn) is not None
                 if filtering and shown:
                     vis_out.append((key, sk))
                 delta.removed += shown
@@ -176,67 +177,40 @@ class TableModel:
                         new_sk[key] = sk
                         all_in.append(key)
                 if filtering:
-                    was = self._find(self._vis, key, old_sk) is not None
+                    was = self._vis.find(key, old_sk, self._keyfn) is not None
                     now_in = self._matches(key)
                     if was and (moved or not now_in):
                         vis_out.append((key, old_sk))
                     if now_in and (moved or not was):
                         vis_in.append(key)
+                    if was and now_in and not moved:
+                        self._vis.set_text(key, old_sk, self._keyfn, self._text.get(key))
                     delta.added += now_in and not was
                     delta.removed += was and not now_in
                     delta.modified += was and now_in
                 else:
                     delta.modified += 1
+                if not moved:
+                    self._all.set_text(key, old_sk, self._keyfn, self._text.get(key))
             else:
                 continue
             delta.keys.add(key)
+        keyfn = self._keyfn
         bulk_all = len(all_out) + len(all_in) > BULK
         bulk_vis = len(vis_out) + len(vis_in) > BULK
-        all_keys = self._remove(self._all, all_out, bulk_all)
-        vis_keys = self._remove(self._vis, vis_out, bulk_vis) if filtering else all_keys
-        self._skc.update(new_sk)
+        all_keys = self._all.remove(all_out, keyfn, bulk_all)
+        vis_keys = self._vis.remove(vis_out, keyfn, bulk_vis) if filtering else all_keys
+        self._skc.update(new_sk)  # between removal (old places) and insertion (new places)
         for key in dead:
             self._skc.pop(key, None)
-        self._all = self._insert(all_keys, all_in, bulk_all)
-        self._vis = self._insert(vis_keys, vis_in, bulk_vis) if filtering else self._all
+        self._all = all_keys.insert(all_in, keyfn, self._text, bulk_all)
+        self._vis = vis_keys.insert(vis_in, keyfn, self._text, bulk_vis) if filtering else self._all
         delta.moved = bool(vis_out or vis_in) if filtering else bool(all_out or all_in)
         return delta
-
-    def _remove(self, keys: list[Key], out: list[tuple[Key, object]], bulk: bool) -> list[Key]:
-        """Take ``out`` (key, sort key it was placed with) from ``keys``, before sort keys change."""
-        if bulk:
-            gone = {k for k, _ in out}
-            return [k for k in keys if k not in gone]
-        for key, sk in out:
-            i = self._find(keys, key, sk)
-            if i is not None:
-                del keys[i]
-        return keys
-
-    def _insert(self, keys: list[Key], add: list[Key], bulk: bool) -> list[Key]:
-        if bulk:
-            keys.extend(add)
-            keys.sort(key=self._keyfn)
-            return keys
-        keyfn = self._keyfn
-        for key in add:
-            if keyfn is None:
-                insort(keys, key)
-            else:
-                insort(keys, key, key=keyfn)
-        return keys
 
     # -------------------------------------------------------------- ordering
     def _sk(self, key: Key) -> object:
         return key if self._keyfn is None else self._skc[key]
-
-    def _find(self, keys: list[Key], key: Key, sk: object) -> int | None:
-        """Position of ``key`` in ``keys`` given the sort key it was placed with."""
-        if self._keyfn is None:
-            i = bisect_left(keys, key)
-        else:
-            i = bisect_left(keys, sk, key=self._keyfn)  # type: ignore[arg-type]
-        return i if i < len(keys) and keys[i] == key else None
 
     def _sort_key(self, key: Key, obj: Obj, now: float) -> tuple[object, ...]:
         assert self._sort_col is not None
@@ -260,9 +234,7 @@ class TableModel:
         if index == self._natural:
             if self._sort_col is not None:
                 self._sort_col, self._skc, self._keyfn = None, {}, None
-                self._all.sort()
-                if self._filter.active:
-                    self._vis.sort()
+                self._resort()
             return True
         if index != self._sort_col:
             self._sort_col = index
@@ -270,10 +242,13 @@ class TableModel:
             now = self._now
             self._skc = {k: self._sort_key(k, o, now) for k, o in self._objs.items()}
             self._keyfn = self._skc.__getitem__
-            self._all.sort(key=self._keyfn)
-            if self._filter.active:
-                self._vis.sort(key=self._keyfn)
+            self._resort()
         return True
+
+    def _resort(self) -> None:
+        self._all.sort(self._keyfn)
+        if self._vis is not self._all:
+            self._vis.sort(self._keyfn)
 
     # -------------------------------------------------------------- filtering
     @property
@@ -288,38 +263,32 @@ class TableModel:
             self._vis = self._all
             return
         base = self._vis if prev.active and f.narrows(prev) else self._all
-        self._vis = self._select(base, f)
+        self._vis = base.select(self._mask(base.keys, f, base))
 
-    def _select(self, base: list[Key], f: RowFilter) -> list[Key]:
-        """The keys of ``base`` that ``f`` keeps, in order (one pass, specialised per form)."""
+    def _mask(self, keys: list[Key], f: RowFilter, base: KeyList | None = None) -> list[bool]:
+        """Which of ``keys`` ``f`` keeps: one pass, specialised per form. Text forms read
+        ``base``'s aligned texts when given (a whole-table filter), else the per-key cache."""
         if f.mode == "nothing":
-            return []
+            return [False] * len(keys)
         if f.mode == "labels":
             objs, sel = self._objs, f.selector
             assert sel is not None
-            return [k for k in base if sel.matches(labels_of(objs[k]))]
+            return [sel.matches(labels_of(objs[k])) for k in keys]
         if f.mode == "fuzzy":
             assert f.regex is not None
             search = f.regex.search
-            return [k for k in base if search(f"{k[0]}/{k[1]}".lower() if k[0] else k[1].lower())]
-        if len(base) == 1:
-            text = {base[0]: self._text_of(base[0])}
-        else:
-            self.build_texts(None)
-            text = self._text
-        keep = f.mode == "text"
+            return [search(f"{k[0]}/{k[1]}".lower() if k[0] else k[1].lower()) is not None for k in keys]
+        texts = base.aligned(self._text_of) if base is not None else [self._text_of(k) for k in keys]
         if f.literal is not None:
             lit = f.literal
-            return [k for k in base if lit in text[k]] if keep else [k for k in base if lit not in text[k]]
+            return [lit in t for t in texts] if f.mode == "text" else [lit not in t for t in texts]
         assert f.regex is not None
         search, req = f.regex.search, f.required
-        if keep:
-            if req:
-                return [k for k in base if req in (t := text[k]) and search(t)]
-            return [k for k in base if search(text[k])]
         if req:
-            return [k for k in base if req not in (t := text[k]) or not search(t)]
-        return [k for k in base if not search(text[k])]
+            hits = [req in t and search(t) is not None for t in texts]
+        else:
+            hits = [search(t) is not None for t in texts]
+        return hits if f.mode == "text" else [not h for h in hits]
 
     def _text_of(self, key: Key) -> str:
         text = self._text.get(key)
@@ -331,11 +300,13 @@ class TableModel:
 
     @property
     def texts_ready(self) -> bool:
-        """True when every row's search text is built (a filter keystroke is then one pass)."""
-        return not self._text_missing
+        """True when every row's search text is built and in place (a keystroke is one pass)."""
+        return not self._text_missing and all(
+            kl.texts is not None and None not in kl.texts for kl in (self._all, self._vis))
 
     def build_texts(self, budget: float | None) -> bool:
-        """Build missing search texts for up to ``budget`` seconds (None: all of them).
+        """Build missing search texts for up to ``budget`` seconds (None: all of them), then
+        put them beside the ordered keys.
 
         The browser calls this in small slices while the UI is idle, so the first filter
         keystroke on a big table does not pay for rendering every row's cells."""
@@ -348,11 +319,14 @@ class TableModel:
                 if obj is not None:
                     text[key] = " ".join([c.render(obj, now) for c in cols]).lower()
             if deadline is not None and time.perf_counter() >= deadline:
-                break
-        return not missing
+                return False
+        done = self._all.fill(text, deadline)
+        if done and self._vis is not self._all:
+            done = self._vis.fill(text, deadline)
+        return done
 
     def _matches(self, key: Key) -> bool:
-        return bool(self._select([key], self._filter))
+        return self._mask([key], self._filter)[0]
 
     # ------------------------------------------------------------------ marks
     def toggle_mark(self, key: Key) -> None:
@@ -385,10 +359,10 @@ class TableModel:
 
     # ------------------------------------------------------------- view side
     def __len__(self) -> int:
-        return len(self._vis)
+        return len(self._vis.keys)
 
     def key_at(self, index: int) -> Key:
-        vis = self._vis
+        vis = self._vis.keys
         return vis[len(vis) - 1 - index] if self._desc else vis[index]
 
     def window(self, top: int, count: int) -> list[Key]:
@@ -397,12 +371,12 @@ class TableModel:
     @property
     def keys(self) -> list[Key]:
         """The shown keys in display order (a copy when reading a descending sort)."""
-        return self._vis[::-1] if self._desc else self._vis
+        return self._vis.keys[::-1] if self._desc else self._vis.keys
 
     def index_of(self, key: Key | None) -> int | None:
         if key is None or key not in self._objs:
             return None
-        i = self._find(self._vis, key, self._sk(key))
+        i = self._vis.find(key, self._sk(key), self._keyfn)
         if i is None:
             return None
         return len(self._vis) - 1 - i if self._desc else i
