@@ -166,8 +166,15 @@ class BrowserScreen(TableKeys):
         model = self.model
         if model is None or model.texts_ready or self._index_timer is not None:
             return
-        eager = bool(self.state.query) or self.query_one(CommandBar).mode == "filter"
+        bar = self.query_one(CommandBar)
+        eager = bool(self.state.query) or (bar.is_open and bar.mode == "filter")
         self._index_timer = self.set_timer(0.016 if eager else 0.1, self._index_step)
+
+    def filter_opened(self) -> None:
+        if self._index_timer is not None:  # reschedule at the eager pace
+            self._index_timer.stop()
+            self._index_timer = None
+        self._schedule_index()
 
     def _index_step(self) -> None:
         self._index_timer = None
