@@ -1,12 +1,16 @@
 """Command line: ``k9play [PATH ...]`` opens the TUI; ``k9play sim`` is the headless shell.
 
+``k9play --skin NAME|FILE`` (or ``K9PLAY_SKIN``) colours the TUI with a k9s skin file: NAME
+is looked up in ``$XDG_CONFIG_HOME/k9play/skins/`` and k9play's ``themes/``.
+
 ``k9play sim [PATH ...] [--nodes N] [--seed S] [-c COMMAND ...]`` applies PATHs at t=0 on
 a manual clock, then runs each command in order (or reads them from stdin):
 
 * ``advance DURATION`` — let simulated time pass (``35s``, ``2m``, ``1h30m``);
 * ``apply PATH`` / ``delete PATH`` — as ``kubectl apply -f`` / ``kubectl delete -f``;
 * ``echo TEXT`` — print TEXT (marks steps in a transcript);
-* ``kubectl ARGS…`` — print exactly what kubectl prints.
+* ``kubectl ARGS…`` — print exactly what kubectl prints;
+* ``fault KIND ARGS… [-n NS]`` — inject a fault (:data:`FAULT_USAGE`, :mod:`k9play.faults`).
 
 The exit status is non-zero if any command failed; errors go to stderr.
 """
@@ -14,8 +18,10 @@ The exit status is non-zero if any command failed; errors go to stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,6 +29,7 @@ from typing import TextIO
 
 from k9play import __version__
 from k9play.cluster import Cluster
+from k9play.faults import FaultError, Faults
 from k9play.kubectl.commands import Kubectl, Result
 from k9play.manifests.sync import FolderSync
 
@@ -113,9 +120,65 @@ class SimShell:
             self.emit(self.kubectl.run(["delete", *[a for p in args for a in ("-f", p)]]))
         elif verb == "kubectl":
             self.emit(self.kubectl.run(args))
+        elif verb == "fault":
+            try:
+                self.emit(Result(out=run_fault(self.cluster.faults, args) + "\n"))
+            except FaultError as e:
+                self.emit(Result(err=f"error: {e}\n", code=1))
         else:
-            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, delete, echo, kubectl)\n',
-                             code=1))
+            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, delete, echo, fault, '
+                                 'kubectl)\n', code=1))
+
+
+FAULT_USAGE = {
+    "node-down": "NODE", "node-up": "NODE", "kill": "POD", "crash": "POD [CONTAINER]",
+    "probe": "POD liveness|readiness|startup fail|pass", "image-unpullable": "IMAGE", "image-pullable": "IMAGE",
+    "load": "DEPLOYMENT/NAME|POD CPU", "pressure": "NODE memory|disk|off",
+}
+
+
+def run_fault(faults: Faults, args: list[str]) -> str:
+    """``fault KIND ARGS… [-n NS]``: one fault, described in one line (FaultError if refused)."""
+    namespace, words = "default", []
+    it = iter(args)
+    for a in it:
+        if a in ("-n", "--namespace"):
+            namespace = next(it, "")
+        elif a.startswith(("-n=", "--namespace=")):
+            namespace = a.split("=", 1)[1]
+        else:
+            words.append(a)
+    kind, rest = (words[0], words[1:]) if words else ("", [])
+    usage = FAULT_USAGE.get(kind)
+    if usage is None:
+        raise FaultError("usage: fault " + " | ".join(f"{k} {v}" for k, v in FAULT_USAGE.items()) + " [-n NS]")
+    if not namespace:
+        raise FaultError("flag needs an argument: -n")
+    lo, hi = {"crash": (1, 2), "probe": (3, 3), "load": (2, 2), "pressure": (2, 2)}.get(kind, (1, 1))
+    if not lo <= len(rest) <= hi:
+        raise FaultError(f"usage: fault {kind} {usage}")
+    if kind == "node-down":
+        return faults.node_down(rest[0])
+    if kind == "node-up":
+        return faults.node_up(rest[0])
+    if kind == "kill":
+        return faults.kill(rest[0], namespace)
+    if kind == "crash":
+        return faults.crash(rest[0], namespace, rest[1] if len(rest) > 1 else None)
+    if kind == "probe":
+        if rest[1] not in ("liveness", "readiness", "startup") or rest[2] not in ("fail", "pass"):
+            raise FaultError(f"usage: fault probe {usage}")
+        return faults.probe(rest[0], namespace, rest[1], rest[2] == "fail")  # type: ignore[arg-type]
+    if kind == "image-unpullable":
+        return faults.image_unpullable(rest[0])
+    if kind == "image-pullable":
+        return faults.image_pullable(rest[0])
+    if kind == "load":
+        target_kind, _, name = rest[0].rpartition("/")
+        return faults.load(target_kind or "pod", name, namespace, rest[1])
+    if rest[1] not in ("memory", "disk", "off"):
+        raise FaultError(f"usage: fault pressure {usage}")
+    return faults.pressure(rest[0], rest[1])  # type: ignore[arg-type]
 
 
 def run_sim(paths: list[str], nodes: int, seed: int, commands: list[str] | None,
@@ -158,19 +221,45 @@ def _stdin_lines(stdin: TextIO, out: TextIO) -> Iterable[str]:
         yield line
 
 
-def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float) -> int:
+def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float, skin: str | None = None) -> int:
     from k9play.tui.app import K9playApp
 
     targets = paths or [str(bundled_samples())]
     cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed).start()
     sync = FolderSync(cluster.store, targets)
     sync.sync_all()
-    K9playApp(cluster, sync, realtime=True).run()
+    K9playApp(cluster, sync, realtime=True, skin=skin).run()
+    return 0
+
+
+def init_folder(target: Path, out: TextIO, err: TextIO) -> int:
+    """``k9play init DIR``: copy the bundled samples into DIR to edit, never overwriting."""
+    source = bundled_samples()
+    files = sorted(p for p in source.rglob("*") if p.is_file())
+    clashes = [target / p.relative_to(source) for p in files if (target / p.relative_to(source)).exists()]
+    if clashes:
+        err.write(f"error: {clashes[0]} already exists; k9play init never overwrites files "
+                  "(choose an empty or new folder)\n")
+        return 1
+    for p in files:
+        dest = target / p.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.k9play-tmp")
+        shutil.copyfile(p, tmp)
+        os.replace(tmp, dest)  # atomic: a watcher never sees half a file
+    out.write(f"copied {len(files)} sample manifest file{'s' * (len(files) != 1)} into {target}\n"
+              f"next: k9play {target}   (edit the files while it runs; every save is applied)\n")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "init":
+        parser = argparse.ArgumentParser(prog="k9play init", description="Copy the bundled sample manifests "
+                                         "into DIR to edit; then run `k9play DIR`.")
+        parser.add_argument("dir", metavar="DIR", help="folder to create or fill (existing files are never touched)")
+        ns = parser.parse_args(argv[1:])
+        return init_folder(Path(ns.dir), sys.stdout, sys.stderr)
     if argv and argv[0] == "sim":
         parser = argparse.ArgumentParser(prog="k9play sim", description="Headless kubectl playground on a manual "
                                                                         "clock.")
@@ -182,15 +271,20 @@ def main(argv: list[str] | None = None) -> int:
         ns = parser.parse_args(argv[1:])
         return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr)
     parser = argparse.ArgumentParser(prog="k9play", description="A Kubernetes playground in the terminal. "
-                                     "Run `k9play sim --help` for the headless shell.")
+                                     "Run `k9play sim --help` for the headless shell, `k9play init DIR` "
+                                     "for a folder of samples to edit.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="manifest files or folders to apply and watch (default: the bundled samples)")
     parser.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane (default 2)")
     parser.add_argument("--seed", type=int, default=None, help="seed for generated names")
     parser.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    parser.add_argument("--skin", metavar="NAME|FILE", default=os.environ.get("K9PLAY_SKIN") or None,
+                        help="a k9s skin: a file, or a NAME in $XDG_CONFIG_HOME/k9play/skins/ or k9play's themes/ "
+                             "(k9play-dark, k9play-light), or a Textual theme (default: $K9PLAY_SKIN, else k9s' "
+                             "stock look; ctrl+p switches themes at run time)")
     parser.add_argument("--version", action="version", version=f"k9play {__version__}")
     ns = parser.parse_args(argv)
-    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed)
+    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, ns.skin)
 
 
 if __name__ == "__main__":  # pragma: no cover

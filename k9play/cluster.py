@@ -21,6 +21,7 @@ from k9play.controllers.garbagecollector import GarbageCollector
 from k9play.controllers.hpa import HorizontalPodAutoscalerController
 from k9play.controllers.job import JobController
 from k9play.controllers.namespace import NamespaceController
+from k9play.controllers.nodelifecycle import NodeLifecycleController
 from k9play.controllers.persistentvolume import PersistentVolumeController
 from k9play.controllers.podgc import PodGCController
 from k9play.controllers.replicaset import ReplicaSetController
@@ -28,6 +29,8 @@ from k9play.controllers.replication import ReplicationManager
 from k9play.controllers.rootcacert import RootCACertPublisher
 from k9play.controllers.serviceaccount import ServiceAccountController
 from k9play.controllers.statefulset import StatefulSetController
+from k9play.controllers.tainteviction import TaintEvictionController
+from k9play.faults import Faults
 from k9play.kubelet.kubelet import KubeletManager
 from k9play.kubelet.metrics import Metrics
 from k9play.scheduler.scheduler import Scheduler
@@ -51,6 +54,8 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     JobController,
     CronJobController,
     HorizontalPodAutoscalerController,
+    NodeLifecycleController,
+    TaintEvictionController,
 )
 
 
@@ -102,6 +107,8 @@ class Cluster:
         self.kubelets = KubeletManager(self.store)
         #: the simulated metrics-server (pod/node usage, load knobs); HPAs and `kubectl top` read it
         self.metrics = Metrics(self.store, self.kubelets)
+        #: fault injection: nodes down and up, crashes, failing probes, registry outages, load, pressure
+        self.faults = Faults(self)
         self.started = False
 
     def start(self) -> Cluster:

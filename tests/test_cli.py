@@ -84,3 +84,22 @@ def test_console_script_entry_point(tmp_path):
 
 def test_main_rejects_bad_advance():
     assert main(["sim", "-c", "advance soon"]) == 1
+
+
+def test_init_copies_the_samples_and_never_overwrites(tmp_path, capsys):
+    from k9play.cli import bundled_samples, main
+
+    target = tmp_path / "play"
+    assert main(["init", str(target)]) == 0
+    out = capsys.readouterr().out
+    samples = sorted(p.relative_to(bundled_samples()) for p in bundled_samples().rglob("*") if p.is_file())
+    assert samples and sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file()) == samples
+    assert f"next: k9play {target}" in out
+    # the copy is a folder k9play can run
+    assert main(["sim", str(target), "-c", "advance 60s", "-c", "kubectl get deploy -A"]) == 0
+    assert "web" in capsys.readouterr().out
+    edited = target / samples[0]
+    edited.write_text("# mine\n")
+    assert main(["init", str(target)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert edited.read_text() == "# mine\n"

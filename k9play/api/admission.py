@@ -42,6 +42,7 @@ class Admission:
         Forbidden error (``pods "web-5d4f8-" is forbidden: …``), since in the apiserver
         mutating admission runs before the name is generated."""
         kind = rt.kind
+        decode_nulls(obj)
         if field_validation == "Strict":
             check_schema(rt, obj)
         try:
@@ -82,6 +83,38 @@ class Admission:
 
         if kind in STATUS_KINDS and kind not in STATUS_ON_CREATE:
             obj.setdefault("status", {})
+
+
+#: map[string]string fields: a null value decodes to "" there, not to "absent"
+_STRING_MAPS = frozenset({"labels", "annotations", "data", "stringData", "nodeSelector", "matchLabels",
+                          "selector", "binaryData"})
+
+
+def decode_nulls(obj: Obj) -> None:
+    """What Go's JSON decoding does with ``null`` (YAML ``key:`` with nothing after it): a
+    struct field stays at its zero value (here: absent), a map[string]string entry becomes
+    "", and a null list item becomes an empty object. Done in place, before anything reads
+    the object, so ``spec:`` left empty is just an empty spec."""
+
+    def walk(node: object, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k in list(node):
+                v = node[k]
+                if v is None:
+                    if key in _STRING_MAPS and k not in ("matchLabels", "matchExpressions"):
+                        node[k] = ""
+                    else:
+                        del node[k]
+                else:
+                    walk(v, k)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if v is None:
+                    node[i] = {}
+                else:
+                    walk(v, key)
+
+    walk(obj)
 
 
 def check_schema(rt: ResourceType, obj: Obj) -> None:

@@ -44,7 +44,7 @@ DNS1035_MSG = (
 )
 
 #: Kinds whose names must be RFC 1123 labels (no dots) or DNS-1035 labels.
-_LABEL_NAMED = frozenset({"Namespace", "Deployment", "StatefulSet", "CronJob"})
+_LABEL_NAMED = frozenset({"Namespace", "StatefulSet", "CronJob"})  # apps ValidateDeploymentName: subdomain
 _DNS1035_NAMED = frozenset({"Service"})
 
 
@@ -281,7 +281,7 @@ def validate_service(obj: Obj) -> list[Cause]:
         causes.append(_required("spec.ports"))
     names: set[str] = set()
     for i, p in enumerate(ports):
-        port = p.get("port")
+        port = p.get("port", 0)  # Go's zero value when absent
         if not isinstance(port, int) or not 1 <= port <= 65535:
             causes.append(_invalid(f"spec.ports[{i}].port", port, "must be between 1 and 65535, inclusive"))
         if len(ports) > 1 and not p.get("name"):

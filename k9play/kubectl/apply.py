@@ -10,6 +10,7 @@ from k9play.api.errors import NoKindMatchError
 from k9play.kubectl.commands import CommandError, Flags, Result
 from k9play.manifests.applier import LAST_APPLIED, ApplyResult, apply_object
 from k9play.manifests.loader import Document, LoadError, iter_manifest_files, load_file
+from k9play.manifests.sync import mapping_message
 
 if TYPE_CHECKING:
     from k9play.kubectl.commands import Kubectl
@@ -42,8 +43,7 @@ def parse_error_text(e: LoadError) -> str:
 
 
 def mapping_error_text(doc: Document, exc: NoKindMatchError) -> str:
-    return (f'error: resource mapping not found for name: "{doc.name}" namespace: "{doc.namespace}" from '
-            f'"{doc.path}": {exc}\nensure CRDs are installed first')
+    return f"error: {mapping_message(doc, exc)}"
 
 
 def run(k: Kubectl, flags: Flags, result: Result) -> None:

@@ -66,6 +66,15 @@ def image_id(image: str) -> str:
     return f"{ref.registry}/{ref.repository}@{digest}"
 
 
+def unavailable_error(image: str) -> str:
+    """containerd's error when the registry answers 503 (a registry outage)."""
+    ref = parse_image(image)
+    host = "registry-1.docker.io" if ref.registry == "docker.io" else ref.registry
+    url = f"https://{host}/v2/{ref.repository}/manifests/{ref.tag or ref.digest}"
+    return (f'rpc error: code = Unknown desc = failed to pull and unpack image "{ref.full}": failed to resolve '
+            f'reference "{ref.full}": unexpected status from HEAD request to {url}: 503 Service Unavailable')
+
+
 def pull_seconds(size: int) -> float:
     """Simulated time to pull an image of ``size`` bytes."""
     return PULL_OVERHEAD + size / PULL_BANDWIDTH

@@ -2,29 +2,37 @@
 
 Nothing runs on the host. A pod bound to a node is handed to a :class:`PodWorker` (see
 :mod:`k9play.kubelet.podworker`), which goes through the kubelet's visible steps on the
-virtual clock. The kubelet itself registers its Node, allocates pod IPs from the node's
-pod CIDR, pulls images (one at a time, per-node cache) and answers DNS lookups made by
-containers (``nslookup myservice``).
+virtual clock. The kubelet itself registers its Node, renews its Lease and posts node
+status (:mod:`k9play.kubelet.nodestatus`), allocates pod IPs from the node's pod CIDR, pulls
+images (one at a time, per-node cache) and answers DNS lookups made by containers
+(``nslookup myservice``). The machine under it can lose power and come back
+(:meth:`Kubelet.power_off`, :meth:`Kubelet.power_on`), which is how ``k9play.faults``
+takes a node down.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from k9play import KUBERNETES_VERSION
 from k9play.api import errors
-from k9play.api.events import NORMAL, EventRecorder
+from k9play.api.events import NORMAL, WARNING, EventRecorder
 from k9play.api.meta import Obj, copy_obj, format_time, name_of, namespace_of, uid_of
 from k9play.api.store import WatchEvent
 from k9play.kubelet import behaviour as bh
 from k9play.kubelet import images
+from k9play.kubelet import nodestatus as ns
+from k9play.kubelet.container import BackOff, ContainerRun
 from k9play.kubelet.podworker import PodWorker
+from k9play.kubelet.probes import ProbeResult
 from k9play.kubelet.shell import FileSystem
 
 if TYPE_CHECKING:
     from k9play.api.store import ObjectStore
+    from k9play.clock import TimerHandle
 
 RUNTIME_VERSION = "containerd://2.1.1"
 CLUSTER_DOMAIN = "cluster.local"
@@ -53,7 +61,18 @@ class Kubelet:
         self.recorder = EventRecorder(store, "kubelet", node_name)
         self._pull_free_at = 0.0
         self._pulling: dict[str, list[Any]] = {}
+        self._pull_timers: dict[str, TimerHandle] = {}
         self._dirty: set[str] = set()
+        #: full image references the registry refuses to serve (shared by every kubelet)
+        self.unpullable: set[str] = set()
+        #: the machine is off: no status, no lease, no containers
+        self.down = False
+        self.boots = 0
+        #: resources the eviction manager finds short (``memory``, ``disk``), and when it last did
+        self.pressure: dict[str, bool] = {"memory": False, "disk": False}
+        self._pressure_seen: dict[str, float] = {}
+        self._heartbeat: TimerHandle | None = None
+        self._last_report = 0.0
 
     # ------------------------------------------------------------ the node
     def register(self) -> None:
@@ -79,7 +98,7 @@ class Kubelet:
         ]
         status["daemonEndpoints"] = {"kubeletEndpoint": {"Port": 10250}}
         status["nodeInfo"] = {
-            "architecture": "amd64", "bootID": f"{self.index:08x}-0000-4000-8000-k9play",
+            "architecture": "amd64", "bootID": self.boot_id(),
             "containerRuntimeVersion": RUNTIME_VERSION, "kernelVersion": "6.8.0-k9play",
             "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
             "machineID": f"{self.index:032x}", "operatingSystem": "linux",
@@ -98,6 +117,120 @@ class Kubelet:
             self.recorder.record(stored, NORMAL, reason, f"Node {self.node_name} status is now: {reason}")
         self.recorder.record(stored, NORMAL, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
         self.recorder.record(stored, NORMAL, "NodeReady", f"Node {self.node_name} status is now: NodeReady")
+        self._last_report = self.store.clock.now()
+        self._beat()
+
+    def boot_id(self) -> str:
+        return f"{self.index:08x}-{self.boots:04x}-4000-8000-k9play"
+
+    # ------------------------------------------------------------ heartbeats
+    def _beat(self) -> None:
+        """Renew the Lease and sync node status; one timer every 10 s."""
+        self._heartbeat = None
+        if self.down:
+            return
+        node = self.store.try_get("Node", self.node_name)
+        if node is None:
+            return
+        now = self.store.clock.now()
+        lease = self.store.try_get("Lease", self.node_name, ns.LEASE_NAMESPACE)
+        try:
+            new = ns.renewed_lease(lease, node, now)
+            if lease is None:
+                self._create_lease(new)
+            else:
+                self.store.update(new)
+        except errors.ApiError:
+            pass  # the kubelet retries at its next renewal
+        self.sync_node_status()
+        self._heartbeat = self.store.clock.call_later(ns.RENEW_INTERVAL, self._beat)
+
+    def _create_lease(self, lease: Obj) -> None:
+        """The Lease's uid comes from the node's own random stream, so that adding heartbeats
+        leaves the names a seed generates for everything else unchanged."""
+        clock = self.store.clock
+        shared, clock.rng = clock.rng, random.Random(f"{self.node_name}/lease/{self.boots}")
+        try:
+            self.store.create(lease)
+        finally:
+            clock.rng = shared
+
+    def under_pressure(self, resource: str) -> bool:
+        now = self.store.clock.now()
+        if self.pressure.get(resource):
+            self._pressure_seen[resource] = now
+        seen = self._pressure_seen.get(resource)
+        return seen is not None and now - seen < ns.PRESSURE_TRANSITION_PERIOD
+
+    def sync_node_status(self, events: tuple[tuple[str, str, str], ...] = ()) -> None:
+        """``tryUpdateNodeStatus``: post the conditions when they changed or every 5 minutes.
+        ``events`` (type, reason, message) are recorded before the setters' own."""
+        node = self.store.try_get("Node", self.node_name)
+        if node is None:
+            return
+        now = self.store.clock.now()
+        status = node.get("status") or {}
+        old = status.get("conditions") or []
+        desired = {"MemoryPressure": self.under_pressure("memory"), "DiskPressure": self.under_pressure("disk"),
+                   "PIDPressure": False, "Ready": True}
+        if not events and now - self._last_report < ns.STATUS_REPORT_FREQUENCY and ns.unchanged(old, desired):
+            return  # the common case, every 10 s: nothing to post
+        conditions, changes = ns.set_conditions(old, desired, format_time(now))
+        changed = ns.without_heartbeats(conditions) != ns.without_heartbeats(old)
+        if not changed and not events and now - self._last_report < ns.STATUS_REPORT_FREQUENCY:
+            return
+        new_status = {**status, "conditions": conditions,
+                      "nodeInfo": {**(status.get("nodeInfo") or {}), "bootID": self.boot_id()}}
+        try:
+            stored = self.store.update_status({**node, "status": new_status})
+        except errors.ApiError:
+            return
+        self._last_report = now
+        for type_, reason, message in events:
+            self.recorder.record(stored, type_, reason, message)
+        for event in changes:
+            self.recorder.record(stored, NORMAL, event, f"Node {self.node_name} status is now: {event}")
+
+    # ----------------------------------------------------------- the machine
+    def power_off(self) -> None:
+        """The machine stops: no more heartbeats, pulls or containers, and nothing says so."""
+        if self.down:
+            return
+        self.down = True
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
+        for timer in self._pull_timers.values():
+            timer.cancel()
+        self._pull_timers.clear()
+        self._pulling.clear()
+        self._pull_free_at = 0.0
+        for worker in list(self.workers.values()):
+            worker.halt()
+
+    def power_on(self) -> None:
+        """The machine boots: the kubelet posts Ready status (``Rebooted``: a new boot id),
+        renews its Lease, and syncs every pod bound to the node."""
+        if not self.down:
+            return
+        self.down = False
+        self.boots += 1
+        self._pressure_seen.clear()
+        self.sync_node_status(events=(
+            (NORMAL, "Starting", "Starting kubelet."),
+            (WARNING, "Rebooted", f"Node {self.node_name} has been rebooted, boot id: {self.boot_id()}"),
+        ))
+        self._beat()
+        bound = {uid_of(p): p for p in self.store.pods_on_node(self.node_name)}
+        for uid, worker in list(self.workers.items()):
+            if uid not in bound:
+                worker.cancel()
+                self.workers.pop(uid, None)
+                continue
+            worker.boot()
+        for uid, pod in bound.items():
+            if uid not in self.workers:
+                self.on_pod(WatchEvent("MODIFIED", pod, None, 0))
 
     def allocate_ip(self) -> str:
         ip = str(self.pod_cidr.network_address + self._next_ip)
@@ -115,15 +248,19 @@ class Kubelet:
             return
         self._pulling[image] = [(requested, done)]
         start = max(requested, self._pull_free_at)
-        ok = bh.tag_exists(image)
+        outage = images.parse_image(image).full in self.unpullable
+        ok = bh.tag_exists(image) and not outage
         took = images.pull_seconds(bh.profile_for(image).size) if ok else images.PULL_OVERHEAD
         self._pull_free_at = start + took
-        self.store.clock.call_at(start + took, self._pull_done, image, took, ok)
+        self._pull_timers[image] = self.store.clock.call_at(start + took, self._pull_done, image, took, ok, outage)
 
-    def _pull_done(self, image: str, took: float, ok: bool) -> None:
+    def _pull_done(self, image: str, took: float, ok: bool, outage: bool = False) -> None:
+        self._pull_timers.pop(image, None)
         err = ""
         if ok:
             self.images.add(image)
+        elif outage:
+            err = images.unavailable_error(image)
         else:
             full = images.parse_image(image).full
             err = (f'rpc error: code = NotFound desc = failed to pull and unpack image "{full}": failed to resolve '
@@ -166,12 +303,16 @@ class Kubelet:
             if worker is not None:
                 worker.cancel()
             return
+        if self.down:
+            return  # nobody is watching: power_on syncs every pod bound here
         if uid not in self._dirty:
             self._dirty.add(uid)
             self.store.clock.call_soon(self._sync_pod, uid, name_of(pod), namespace_of(pod))
 
     def _sync_pod(self, uid: str, name: str, namespace: str) -> None:
         self._dirty.discard(uid)
+        if self.down:
+            return
         pod = self.store.try_get("Pod", name, namespace)
         if pod is None or uid_of(pod) != uid or pod.get("spec", {}).get("nodeName") != self.node_name:
             return
@@ -200,6 +341,8 @@ class KubeletManager:
         self.store = store
         self.kubelets: dict[str, Kubelet] = {}
         self.claims: dict[str, FileSystem] = {}
+        #: image references the registry refuses to serve (``k9play.faults``)
+        self.unpullable: set[str] = set()
         self._next_index = 0
         self._unsub: list[Any] = []
 
@@ -216,11 +359,14 @@ class KubeletManager:
     def _on_node(self, ev: WatchEvent) -> None:
         name = name_of(ev.object)
         if ev.type == "DELETED":
-            self.kubelets.pop(name, None)
+            gone = self.kubelets.pop(name, None)
+            if gone is not None:
+                gone.power_off()
             return
         if name not in self.kubelets:
             kubelet = Kubelet(self.store, name, self._next_index)
             kubelet.claims = self.claims
+            kubelet.unpullable = self.unpullable
             self._next_index += 1
             self.kubelets[name] = kubelet
             self.store.clock.call_soon(kubelet.register)
@@ -244,3 +390,21 @@ class KubeletManager:
     def worker(self, pod: Obj) -> PodWorker | None:
         kubelet = self.kubelets.get(pod.get("spec", {}).get("nodeName") or "")
         return kubelet.workers.get(uid_of(pod)) if kubelet is not None else None
+
+    # -------------------------------------------------- read-only views (UI)
+    def _run(self, pod_uid: str, container: str) -> ContainerRun | None:
+        for kubelet in self.kubelets.values():
+            worker = kubelet.workers.get(pod_uid)
+            if worker is not None:
+                return worker.find(container)
+        return None
+
+    def probe_history(self, pod_uid: str, container: str) -> list[ProbeResult]:
+        """The container's recent probe results, oldest first (empty if no kubelet runs it)."""
+        run = self._run(pod_uid, container)
+        return run.probe_results() if run is not None else []
+
+    def backoff(self, pod_uid: str, container: str) -> BackOff | None:
+        """The CrashLoopBackOff the container is waiting out, if it is."""
+        run = self._run(pod_uid, container)
+        return run.crash_loop() if run is not None else None

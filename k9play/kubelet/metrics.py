@@ -300,7 +300,10 @@ class Metrics:
             if prev_points:
                 prev[key] = _PodPoints(uid, node, prev_points)
         self._last, self._prev = last, prev
-        for node in self._node_names():
+        reachable = self._node_names()
+        for node in [n for n in self._node_scrapes if n not in reachable]:
+            del self._node_scrapes[node]  # a node that is down (or gone) starts over
+        for node in reachable:
             self._node_scrapes[node] = self._node_scrapes.get(node, 0) + (2 if assume_history else 1)
         if assume_history and self._last_scrape is None:
             self._prev_scrape, self._last_scrape = now - self.resolution, now
@@ -476,8 +479,9 @@ class Metrics:
         return [p for p in self.store.list("Pod", ns, sel) if is_active(p) and is_ready(p)]
 
     def _node_names(self) -> list[str]:
+        """The nodes metrics-server can scrape (not those whose machine is down)."""
         if self.kubelets is not None:
-            return sorted(self.kubelets.kubelets)
+            return sorted(n for n, k in self.kubelets.kubelets.items() if not k.down)
         return [name_of(n) for n in self.store.list("Node")]
 
     def _running_pods(self) -> Iterable[tuple[Obj, list[_Running]]]:

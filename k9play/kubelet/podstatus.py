@@ -114,6 +114,9 @@ def build_status(worker: PodWorker, pod: Obj, now: str) -> Obj:
             conditions.append(old_conds[gate])
     if "PodScheduled" in old_conds:
         conditions.append(old_conds["PodScheduled"])
+    # conditions the kubelet does not own (DisruptionTarget …) are kept (``mergePodStatus``)
+    owned = {c["type"] for c in conditions} | set(gates)
+    conditions += [c for t, c in old_conds.items() if t not in owned]
     status: Obj = {
         "conditions": conditions,
         "containerStatuses": sorted((c.status() for c in worker.containers), key=lambda s: s["name"]),

@@ -67,6 +67,8 @@ class PodWorker:
         self.volumes: dict[str, tuple[FileSystem, str]] = {}
         self._mount_backoff = 0.0
         self._timers: list[TimerHandle] = []
+        #: probe kinds a fault forces to fail (``k9play.faults``), for every container instance
+        self.failing_probes: set[str] = set()
         self.recorder = kubelet.recorder
 
     # ------------------------------------------------------------- helpers
@@ -122,7 +124,8 @@ class PodWorker:
         if pod is None:
             return
         try:
-            self.volumes = build_volumes(self.store, pod, self.kubelet.node_fs, self.kubelet.claims)
+            if not self.volumes:  # a new sandbox after a reboot finds its volumes still on disk
+                self.volumes = build_volumes(self.store, pod, self.kubelet.node_fs, self.kubelet.claims)
         except MountError as e:
             # the kubelet retries mounts with a back-off (0.5 s doubling to about 2 min)
             self.event(WARNING, "FailedMount", str(e))
@@ -144,8 +147,13 @@ class PodWorker:
         self._start_next_app(0)
 
     def _start_next_app(self, index: int) -> None:
-        if index < len(self.containers):
-            self._start(self.containers[index], then=lambda: self._start_next_app(index + 1))
+        if index >= len(self.containers):
+            return
+        c = self.containers[index]
+        if c.state == "terminated":  # succeeded under OnFailure, not started again in a new sandbox
+            self._start_next_app(index + 1)
+            return
+        self._start(c, then=lambda: self._start_next_app(index + 1))
 
     # ------------------------------------------------------ image and start
     def _start(self, c: ContainerRun, then: Callable[[], None] | None = None) -> None:
@@ -327,7 +335,8 @@ class PodWorker:
         ports = {p.get("name"): int(p.get("containerPort", 0)) for p in c.spec.get("ports") or [] if p.get("name")}
         worker = ProbeWorker(self.clock, kind, c.spec[f"{kind}Probe"], proc, self.pod_ip or "", ports,
                              on_result=lambda w, ok: self._probe_result(c, proc, w, ok),
-                             on_failure_event=lambda msg: self.event(WARNING, "Unhealthy", msg, c))
+                             on_failure_event=lambda msg: self.event(WARNING, "Unhealthy", msg, c),
+                             forced=self.failing_probes.__contains__)
         c.probes[kind] = worker
         worker.start(proc.started_at)
 
@@ -485,6 +494,60 @@ class PodWorker:
                 pass
         self.cancel()
         self.kubelet.forget(self.uid)
+
+    # ------------------------------------------------------------ power loss
+    def halt(self) -> None:
+        """The node lost power: every timer stops and every process dies, silently: the API
+        keeps the last status the kubelet wrote, since nobody is left to write another."""
+        for t in self._timers:
+            t.cancel()
+        self._timers.clear()
+        for c in self.all_runs():
+            c.stop_probes()
+            c.pending = c.killing = False
+            if c.process is not None:
+                c.process.halt()
+
+    def boot(self) -> None:
+        """The node is back (``computePodActions`` after a reboot). containerd reports what ran
+        before as exited ``Unknown``/255; a pod deleted meanwhile is finished and removed; any
+        other pod gets a new sandbox (``SandboxChanged``) and starts again from its first init
+        container, each container that ran before counting one restart. The back-off state
+        lived in the kubelet's memory and starts afresh."""
+        now = self.clock.now()
+        for c in self.all_runs():
+            if c.state == "running":
+                c.state, c.exit_code, c.reason, c.message, c.finished_at = "terminated", 255, "Unknown", "", now
+            c.ready = c.started = False
+            c.backoff = c.pull_backoff = 0.0
+        pod = self.pod()
+        if pod is None or self.terminal_phase or (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            self.write_status()
+            return
+        if pod["metadata"].get("deletionTimestamp"):
+            self.terminating = True
+            self._finish()
+            return
+        if self.start_time is None:
+            self.start()
+            return
+        ran = [c for c in self.all_runs() if c.container_id]
+        if self.restart_policy == "Never" and ran:
+            self.write_status()  # no new sandbox: the pod is done (getPhase says Failed)
+            return
+        self.event(NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
+        self.sandbox_ready, self.pod_ip, self.initialized = False, None, not self.init
+        for c in self.all_runs():
+            if self.restart_policy == "OnFailure" and not c.init and c.state == "terminated" and c.exit_code == 0:
+                continue
+            if c.container_id and (c.state == "terminated" or c.reason == "CrashLoopBackOff"):
+                if c.state == "terminated":
+                    c.last_state = {"terminated": c.terminated_status()}
+                c.restart_count += 1
+            c.state, c.message = "waiting", ""
+            c.reason = "PodInitializing" if self.init and not (c.init and c is self.init[0]) else "ContainerCreating"
+        self.write_status()
+        self._later(SANDBOX_SECONDS, self._sandbox_ready)
 
     # ---------------------------------------------------------------- status
     def write_status(self) -> None:

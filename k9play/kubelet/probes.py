@@ -4,11 +4,17 @@ One worker per (container instance, probe). It first probes ``initialDelaySecond
 the container started (liveness and readiness wait for a startup probe to succeed), then
 every ``periodSeconds``; ``successThreshold``/``failureThreshold`` consecutive results flip
 its state. Every failed probe records an ``Unhealthy`` event with the check's output.
+
+Each worker also keeps its last :data:`HISTORY` results (:class:`ProbeResult`). The API has
+no such field — the kubelet only reports the state they add up to — but a UI that shows
+*why* a container restarted or went unready needs the individual checks.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from k9play.kubelet.runtime import ContainerProcess
@@ -18,6 +24,18 @@ if TYPE_CHECKING:
 
 Obj = dict[str, Any]
 LABEL = {"liveness": "Liveness", "readiness": "Readiness", "startup": "Startup"}
+#: Results kept per container and probe kind: enough for a timeline, bounded for 10k pods.
+HISTORY = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """One probe run as the kubelet saw it (virtual time, probe kind, verdict, check output)."""
+
+    time: float
+    kind: str  # liveness | readiness | startup
+    ok: bool
+    output: str = ""
 
 
 def run_probe(probe: Obj, proc: ContainerProcess, pod_ip: str, ports: dict[str, int]) -> tuple[bool, str]:
@@ -60,6 +78,20 @@ def run_probe(probe: Obj, proc: ContainerProcess, pod_ip: str, ports: dict[str, 
     return True, ""
 
 
+def forced_failure(probe: Obj, pod_ip: str, ports: dict[str, int]) -> str:
+    """What a probe reports when a fault forces it to fail: the failure its handler would see
+    from an unhealthy container (HTTP 500, a refused connection, NOT_SERVING, exit code 1)."""
+    if "httpGet" in probe:
+        return "HTTP probe failed with statuscode: 500"
+    if "tcpSocket" in probe:
+        action = probe["tcpSocket"] or {}
+        host = action.get("host") or pod_ip
+        return f"dial tcp {host}:{_port(action.get('port'), ports)}: connect: connection refused"
+    if "grpc" in probe:
+        return 'service unhealthy (responded with "NOT_SERVING")'
+    return "k9play fault: probe forced to fail"
+
+
 def _port(value: Any, ports: dict[str, int]) -> int:
     if isinstance(value, int):
         return value
@@ -73,7 +105,7 @@ class ProbeWorker:
 
     def __init__(self, clock: VirtualClock, kind: str, probe: Obj, proc: ContainerProcess, pod_ip: str,
                  ports: dict[str, int], on_result: Callable[[ProbeWorker, bool], None],
-                 on_failure_event: Callable[[str], None]) -> None:
+                 on_failure_event: Callable[[str], None], forced: Callable[[str], bool] | None = None) -> None:
         self.clock = clock
         self.kind = kind
         self.probe = probe
@@ -82,11 +114,13 @@ class ProbeWorker:
         self.ports = ports
         self.on_result = on_result
         self.on_failure_event = on_failure_event
+        #: ``forced(kind)``: a fault makes every probe of this kind fail (``k9play.faults``)
+        self.forced = forced
         self.successes = 0
         self.failures = 0
         #: liveness is presumed fine until it fails; readiness and startup must first succeed
         self.healthy = kind == "liveness"
-        self.history: list[tuple[float, bool]] = []
+        self.history: deque[ProbeResult] = deque(maxlen=HISTORY)
         self._timer: TimerHandle | None = None
         self.stopped = False
 
@@ -103,9 +137,11 @@ class ProbeWorker:
     def _tick(self) -> None:
         if self.stopped or self.proc.exited:
             return
-        ok, output = run_probe(self.probe, self.proc, self.pod_ip, self.ports)
-        self.history.append((self.clock.now(), ok))
-        del self.history[:-32]
+        if self.forced is not None and self.forced(self.kind):
+            ok, output = False, forced_failure(self.probe, self.pod_ip, self.ports)
+        else:
+            ok, output = run_probe(self.probe, self.proc, self.pod_ip, self.ports)
+        self.history.append(ProbeResult(self.clock.now(), self.kind, ok, output))
         if ok:
             self.successes += 1
             self.failures = 0

@@ -165,6 +165,26 @@ class ContainerProcess:
         """SIGKILL: exit code 137."""
         self._exit(137, "Error")
 
+    def crash(self, code: int) -> None:
+        """The main process dies on its own (an injected fault): the runtime reports the exit
+        code with reason ``Error`` (``Completed`` for 0), and the kubelet restarts it per policy."""
+        self.write_log(f"k9play: fault injected: main process exited with code {code}\n")
+        self._exit(code, None)
+
+    def halt(self) -> None:
+        """The machine lost power: the process is gone and nobody reports how it ended
+        (containerd says ``Unknown``, exit code 255, once the node is back)."""
+        if self.exited:
+            return
+        self.exited = True
+        self.listening = False
+        self.stop_timers()
+        if self._program is not None:
+            try:
+                self._program.close()
+            except ValueError:
+                pass
+
     def set_memory(self, size: int) -> None:
         self.memory = size
         if self.memory_limit is not None and size > self.memory_limit and not self.exited:

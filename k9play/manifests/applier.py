@@ -105,7 +105,8 @@ def apply_object(store: ObjectStore, manifest: Obj, namespace: str | None = None
     live = store.try_get(rt.kind, name, ns) if name else None
     if live is None:
         obj = copy_obj(manifest)
-        obj.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = annotation
+        obj_md = obj["metadata"] = obj.get("metadata") or {}  # YAML `metadata:` with nothing is null
+        obj_md["annotations"] = {**(obj_md.get("annotations") or {}), LAST_APPLIED: annotation}
         created = store.create(obj, ns, field_validation="Strict", dry_run=dry_run)
         return ApplyResult("created", created)
     previous = (live["metadata"].get("annotations") or {}).get(LAST_APPLIED)

@@ -8,7 +8,9 @@ Unquoted timestamps stay strings, as Kubernetes' YAML→JSON conversion keeps th
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +80,17 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return f"{display_path(self.path)}:{self.line}:{self.col}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would type it: relative to the working directory when inside it."""
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            pass
+    return str(path)
 
 
 def _index_lines(node: yaml.Node, prefix: str, out: dict[str, tuple[int, int]],
@@ -175,6 +187,8 @@ def _objects_of(obj: Any, path: Path, index: int, line: int, col: int, lines: di
             errs.append(LoadError(path, pos[0], pos[1], f"json: cannot unmarshal {_json_type(obj[f])} into Go struct "
                                                         f"field .{f} of type string"))
             return []
+    if obj.get("metadata", {}) is None:
+        obj["metadata"] = {}  # `metadata:` with nothing under it
     if not isinstance(obj.get("metadata", {}), dict):
         pos = lines.get("metadata", (line, col))
         errs.append(LoadError(path, pos[0], pos[1], "metadata must be a mapping"))
@@ -225,8 +239,19 @@ def load_file(path: Path) -> tuple[list[Document], list[LoadError]]:
     try:
         text = read_manifest_text(path)
     except FileNotFoundError:
+        if path.is_symlink():
+            return [], [LoadError(path, 1, 1, f"broken symlink: it points to {os.readlink(path)}, which does not "
+                                              "exist")]
         return [], [LoadError(path, 1, 1, "file disappeared while being read")]
-    except (OSError, ValueError) as e:
+    except PermissionError:
+        return [], [LoadError(path, 1, 1, "permission denied: k9play cannot read this file")]
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return [], [LoadError(path, 1, 1, "symlink loop: following this link leads back to itself")]
+        if e.errno == errno.EISDIR:
+            return [], [LoadError(path, 1, 1, "is a directory, not a manifest file")]
+        return [], [LoadError(path, 1, 1, f"cannot read the file: {e.strerror or e}")]
+    except ValueError as e:
         return [], [LoadError(path, 1, 1, str(e))]
     if path.suffix == ".json":
         try:
@@ -242,15 +267,20 @@ def iter_manifest_files(paths: Iterable[Path]) -> list[Path]:
     seen: set[Path] = set()
     for p in paths:
         p = Path(p)
-        if p.is_file():
+        if p.is_file() or (p.is_symlink() and not p.exists()):
             files = [p]
         elif p.is_dir():
-            files = [f for f in sorted(p.rglob("*")) if f.is_file() and f.suffix in MANIFEST_SUFFIXES
+            # links that lead nowhere (broken, or in a loop) are kept so that loading says why
+            files = [f for f in sorted(p.rglob("*")) if (f.is_file() or (f.is_symlink() and not f.exists()))
+                     and f.suffix in MANIFEST_SUFFIXES
                      and not any(part.startswith(".") for part in f.relative_to(p).parts)]
         else:
             continue
         for f in files:
-            r = f.resolve()
+            try:
+                r = f.resolve()
+            except (OSError, RuntimeError):  # a symlink loop
+                r = f.absolute()
             if r not in seen:
                 seen.add(r)
                 out.append(f)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from k9play.api import errors, resources
+from k9play.api import errors, removed, resources
 from k9play.api.errors import NoKindMatchError
 from k9play.api.store import ObjectStore
 from k9play.manifests.applier import apply_object, kind_rank
@@ -22,9 +22,11 @@ from k9play.manifests.loader import (
     MANIFEST_SUFFIXES,
     Document,
     LoadError,
+    display_path,
     iter_manifest_files,
     load_file,
 )
+from k9play.manifests.watcher import QUIET_MS
 
 log = logging.getLogger("k9play.manifests")
 
@@ -49,11 +51,28 @@ class SyncReport:
         return not self.errors
 
 
+@dataclass
+class SourceStatus:
+    """What the ``:sources`` view shows for one file: its objects and how its last sync went."""
+
+    path: Path
+    objects: list[ObjectKey] = field(default_factory=list)
+    synced_at: float | None = None  # virtual time of the last sync attempt
+    result: str = "pending"  # applied | unchanged | error | deleted
+    errors: list[LoadError] = field(default_factory=list)
+
+
+def mapping_message(doc: Document, exc: NoKindMatchError) -> str:
+    """kubectl's mapping error, plus k9play's hint for removed or unsimulated APIs."""
+    text = (f'resource mapping not found for name: "{doc.name}" namespace: "{doc.namespace}" from '
+            f'"{display_path(doc.path)}": {exc}\nensure CRDs are installed first')
+    hint = removed.hint(exc.api_version, exc.kind)
+    return f"{text}\n{hint}" if hint else text
+
+
 def mapping_error(doc: Document, exc: NoKindMatchError) -> LoadError:
     line, col = doc.position("kind")
-    return LoadError(doc.path, line, col, f'resource mapping not found for name: "{doc.name}" namespace: '
-                                          f'"{doc.namespace}" from "{doc.path}": {exc}\n'
-                                          "ensure CRDs are installed first")
+    return LoadError(doc.path, line, col, mapping_message(doc, exc))
 
 
 def api_error(doc: Document, exc: errors.ApiError, verb: str = "creating") -> LoadError:
@@ -74,10 +93,15 @@ class FolderSync:
 
     def __init__(self, store: ObjectStore, paths: Iterable[Path | str], *, namespace: str = "default") -> None:
         self.store = store
-        self.paths = [Path(p) for p in paths]
+        self.paths = [Path(p).absolute() for p in paths]  # the watcher reports absolute paths
         self.namespace = namespace
         self.owned: dict[Path, list[ObjectKey]] = {}
         self.errors: dict[Path, list[LoadError]] = {}
+        #: where each owned object is defined: file and (line, column) of its document
+        self.origins: dict[ObjectKey, tuple[Path, int, int]] = {}
+        self.status: dict[Path, SourceStatus] = {}
+        #: bumped on every change to ``status``/``errors``, so a view redraws only when needed
+        self.version = 0
 
     # ----------------------------------------------------------------- files
     def files(self) -> list[Path]:
@@ -86,21 +110,53 @@ class FolderSync:
     def sync_all(self) -> SyncReport:
         report = SyncReport()
         files = self.files()
+        report.extend(self._sync_many(files))
+        present = set(files)
+        for gone in [p for p in self.owned if p not in present]:
+            report.extend(self.remove_file(gone))
+        return report
+
+    def sync_file(self, path: Path) -> SyncReport:
+        return self.sync_paths([Path(path)])
+
+    def sync_paths(self, paths: Iterable[Path]) -> SyncReport:
+        """Sync what changed on disk. Files that exist go first, vanished ones after, so a
+        rename or a move hands its objects to the new path instead of deleting them."""
+        report = SyncReport()
+        paths = sorted(set(paths))
+        report.extend(self._sync_many([p for p in paths if p.is_file() and self.is_manifest(p)]))
+        for path in paths:
+            if not path.exists():  # a file, or a whole folder moved away or deleted
+                for owned in [p for p in self.owned if p == path or path in p.parents]:
+                    report.extend(self.remove_file(owned))
+            elif path in self.owned and not self.is_manifest(path):
+                report.extend(self.remove_file(path))
+            elif path.is_dir():  # a folder moved in: everything in it is new
+                report.extend(self._sync_many([f for f in iter_manifest_files([path])
+                                               if f not in self.owned and self.is_manifest(f)]))
+        return report
+
+    def _sync_many(self, files: list[Path]) -> SyncReport:
+        report = SyncReport()
         loaded = {f: load_file(f) for f in files}
         # apply every file's objects in kubectl's kind order across files, so a Namespace in
         # one file exists before the Deployment of another needs it
         ranked = sorted(files, key=lambda f: min((kind_rank(d.kind) for d in loaded[f][0]), default=99))
         for f in ranked:
             report.extend(self._sync_loaded(f, *loaded[f]))
-        for gone in [p for p in self.owned if p not in set(files)]:
-            report.extend(self.remove_file(gone))
         return report
 
-    def sync_file(self, path: Path) -> SyncReport:
-        path = Path(path)
-        if not path.exists():
-            return self.remove_file(path)
-        return self._sync_loaded(path, *load_file(path))
+    def _owner(self, key: ObjectKey, path: Path) -> Path | None:
+        """Another file that still defines ``key`` (a vanished owner gives it up: a rename)."""
+        origin = self.origins.get(key)
+        if origin is None or origin[0] == path:
+            return None
+        owner = origin[0]
+        if owner.exists() and key in self.owned.get(owner, []):
+            return owner
+        self.owned[owner] = [k for k in self.owned.get(owner, []) if k != key]
+        del self.origins[key]
+        return None
 
     def _sync_loaded(self, path: Path, docs: list[Document], errs: list[LoadError]) -> SyncReport:
         report = SyncReport()
@@ -121,6 +177,13 @@ class FolderSync:
                                                            "defined twice in this file"))
                 continue
             keys.append(key)
+            owner = self._owner(key, path)
+            if owner is not None:
+                line, col = doc.position("metadata.name")
+                o_line = self.origins[key][1]
+                problems.append(LoadError(path, line, col, f"{key[0]} {key[1] + '/' if key[1] else ''}{key[2]} is "
+                                                           f"already defined in {owner}:{o_line}; that file keeps it"))
+                continue
             if not doc.name:
                 line, col = doc.position("metadata")
                 problems.append(LoadError(path, line, col, "resource name may not be empty"))
@@ -130,7 +193,8 @@ class FolderSync:
             if not ns_exists:
                 line, col = doc.position("metadata.namespace")
                 problems.append(LoadError(path, line, col, f'Error from server (NotFound): namespaces "{key[1]}" '
-                                                           "not found"))
+                                                           f"not found\nhint: add a Namespace manifest, or run "
+                                                           f"kubectl create namespace {key[1]}"))
                 continue
             try:
                 apply_object(self.store, doc.obj, self.namespace, dry_run=True)
@@ -147,27 +211,45 @@ class FolderSync:
             if result.action != "unchanged":
                 report.applied.append(result.line())
         previous = self.owned.get(path, [])
-        for key in reversed(previous):
-            if key not in keys:
-                report.deleted += self._delete(key)
+        for key in sorted((k for k in previous if k not in keys), key=lambda k: -kind_rank(k[0])):
+            report.deleted += self._delete(key)
+            self.origins.pop(key, None)
         self.owned[path] = keys
+        for doc in docs:
+            self.origins[object_key(doc, self.namespace)] = (path, doc.line, doc.col)
         if report.errors:
             self.errors[path] = report.errors
         else:
             self.errors.pop(path, None)
+        self._record(path, "error" if report.errors else "applied" if report.applied or report.deleted
+                     else "unchanged", report.errors)
         return report
 
     def _fail(self, path: Path, errs: list[LoadError]) -> SyncReport:
         self.errors[path] = errs
+        self._record(path, "error", errs)
         return SyncReport(errors=list(errs))
+
+    def _record(self, path: Path, result: str, errs: list[LoadError]) -> None:
+        self.version += 1
+        st = self.status.setdefault(path, SourceStatus(path))
+        st.objects = list(self.owned.get(path, []))
+        st.synced_at = self.store.clock.now()
+        st.result = result
+        st.errors = list(errs)
 
     def remove_file(self, path: Path) -> SyncReport:
         """A file was deleted: delete the objects it defined (in reverse apply order)."""
         report = SyncReport()
-        keys = self.owned.pop(Path(path), [])
+        path = Path(path)
+        keys = self.owned.pop(path, [])
         for key in sorted(keys, key=lambda k: -kind_rank(k[0])):
             report.deleted += self._delete(key)
-        self.errors.pop(Path(path), None)
+            if self.origins.get(key, (None,))[0] == path:
+                del self.origins[key]
+        self.errors.pop(path, None)
+        self.status.pop(path, None)
+        self.version += 1
         return report
 
     def _delete(self, key: ObjectKey) -> list[str]:
@@ -181,29 +263,37 @@ class FolderSync:
 
     # -------------------------------------------------------------- watching
     def is_manifest(self, path: Path) -> bool:
+        """A ``.yaml``/``.yml``/``.json`` file that is not an editor's swap, backup or temp
+        file and not inside a hidden folder under a watched root."""
         name = path.name
-        if path.suffix not in MANIFEST_SUFFIXES or name.startswith(".") or name.endswith("~"):
+        if path.suffix not in MANIFEST_SUFFIXES or name.startswith((".", "#")) or name.endswith("~"):
             return False
-        return not any(part.startswith(".") for part in path.parts[-3:-1])
+        for root in self.paths:
+            if root == path:
+                return True
+            try:
+                rel = path.relative_to(root)
+            except ValueError:
+                continue
+            return not any(part.startswith(".") for part in rel.parts[:-1])
+        return True
 
     async def watch(self, on_report: Callable[[SyncReport], None], stop: asyncio.Event | None = None,
-                    debounce_ms: int = 50) -> None:
-        """Re-sync files as they change on disk (``watchfiles``); runs until ``stop`` is set."""
-        from watchfiles import awatch
+                    *, on_ready: Callable[[], None] | None = None, quiet_ms: int = QUIET_MS) -> None:
+        """Re-sync files as they change on disk; runs until ``stop`` is set.
 
-        roots = [str(p) for p in self.paths if p.exists()]
-        if not roots:
-            return
-        async for changes in awatch(*roots, debounce=debounce_ms, step=20, stop_event=stop, recursive=True):
-            touched = sorted({Path(p) for _, p in changes})
-            report = SyncReport()
-            for path in touched:
-                if path.is_dir() or (not self.is_manifest(path) and path not in self.owned):
-                    continue
-                try:
-                    report.extend(self.sync_file(path))
-                except Exception as e:
-                    log.exception("sync of %s failed", path)
-                    report.errors.append(LoadError(path, 1, 1, f"internal error: {e}"))
+        ``on_ready`` is called once the file system watches are in place."""
+        from k9play.manifests.watcher import PathWatcher
+
+        watcher = PathWatcher(self.paths, stop or asyncio.Event(), quiet_ms=quiet_ms, on_ready=on_ready)
+        async for changed in watcher.changes():
+            touched = {p for p in changed if self.is_manifest(p) or p in self.owned or p.is_dir()}
+            if not touched:
+                continue
+            try:
+                report = self.sync_paths(touched)
+            except Exception as e:  # never let one bad file end the watch
+                log.exception("sync of %s failed", sorted(touched))
+                report = SyncReport(errors=[LoadError(sorted(touched)[0], 1, 1, f"internal error: {e}")])
             if report.applied or report.deleted or report.errors:
                 on_report(report)

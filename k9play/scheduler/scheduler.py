@@ -8,8 +8,9 @@
   kube-scheduler computes it, visiting nodes round-robin), score the feasible ones, pick
   the best (ties broken by the clock's seeded RNG), bind through ``pods/binding``.
 * **Failure**: ``FailedScheduling`` with kube-scheduler's exact message and the
-  ``PodScheduled=False`` condition; the per-node reasons of the last attempt are kept in
-  :attr:`Scheduler.diagnoses` so the UI can say *why* a pod is Pending.
+  ``PodScheduled=False`` condition; the per-node reasons (and the filter plugin that gave
+  them) of the last attempt are kept while the pod stays unschedulable, so the UI can say
+  *why* a pod is Pending (:meth:`Scheduler.diagnosis`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from k9play.api import errors
@@ -55,6 +56,8 @@ class Diagnosis:
     time: float
     message: str
     node_reasons: dict[str, list[str]]
+    #: the filter (or PreFilter) plugin that rejected each node
+    node_plugins: dict[str, str] = field(default_factory=dict)
 
 
 def num_feasible_nodes_to_find(num_nodes: int, percentage: int = 0) -> int:
@@ -185,6 +188,15 @@ class Scheduler:
         if t is not None:
             t.cancel()
 
+    # ------------------------------------------------------- read-only (UI)
+    def diagnosis(self, pod_uid: str) -> Diagnosis | None:
+        """Why the pod's last scheduling attempt failed; None once it is bound or gone."""
+        return self.diagnoses.get(pod_uid)
+
+    def assumed_node(self, pod_uid: str) -> str | None:
+        """The node a pod is assumed on while its PreBind waits (volume provisioning/binding)."""
+        return self._binding.get(pod_uid)
+
     # ------------------------------------------------------------------ queue
     def _push(self, pod: Obj) -> None:
         uid = uid_of(pod)
@@ -273,6 +285,7 @@ class Scheduler:
             reserve = getattr(plugin, "reserve", None)
             if reserve is not None and reserve(info, node.name):
                 self._binding[uid] = node.name
+                self.diagnoses.pop(uid, None)  # it fits now; what remains is waiting for its volumes
                 node.add_pod(info)
                 self._pod_node[uid] = node.name
                 return node.name
@@ -366,7 +379,8 @@ class Scheduler:
                                              pre_filter)
         if not self.nodes and not error:
             message = "no nodes available to schedule pods"
-        self.diagnoses[uid] = Diagnosis(self.clock.now(), message, {n: s.reasons for n, s in statuses.items()})
+        self.diagnoses[uid] = Diagnosis(self.clock.now(), message, {n: s.reasons for n, s in statuses.items()},
+                                        {n: s.plugin for n, s in statuses.items()})
         # park the pod first: the status write below echoes back through _on_pod
         if error:  # an error (not a fit failure) goes straight to the back-off queue
             self._requeue_at(uid, self.clock.now() + self._backoff(uid))

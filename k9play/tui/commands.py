@@ -30,14 +30,21 @@ K9S_ALIASES: dict[str, str] = {
 APP_COMMANDS: dict[str, str] = {
     "q": "quit", "q!": "quit", "qa": "quit", "Q": "quit", "quit": "quit", "exit": "quit",
     "?": "help", "h": "help", "help": "help",
-    "pause": "pause", "resume": "resume", "speed": "speed",
+    "pause": "pause", "resume": "resume", "speed": "speed", "step": "step",
 }
 
-#: k9s meta views (not resources) → the view's name. One entry per alias, so other views
-#: (xray, pulses …) can register here and get a branch in ``BrowserScreen.run_command``.
+#: k9s meta views (not resources) → the view's name. One entry per alias; each name gets a
+#: branch in ``BrowserScreen.run_command``.
 META_COMMANDS: dict[str, str] = {
     "aliases": "aliases", "alias": "aliases", "a": "aliases",
+    "sources": "sources", "source": "sources",
 }
+#: k9s meta-views (``view/cmd/types.go``): the XRay tree and the Pulses dashboard.
+XRAY_WORDS = frozenset({"xray", "xr", "x"})
+PULSES_WORDS = frozenset({"pulses", "pulse", "pu", "hz"})
+#: Kinds XRay can start from (k9s ``xray.go``), by canonical kind.
+XRAY_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Service", "Job", "CronJob")
+XRAY_USAGE = "usage: xray deploy|sts|ds|rs|po|svc|job|cj [NAMESPACE]"
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,23 @@ class ViewCommand:
 
 @dataclass(frozen=True)
 class AppCommand:
-    name: str  # quit | help | pause | resume | speed
-    value: float | None = None
+    name: str  # quit | help | pause | resume | speed | step
+    value: float | None = None  # speed: the factor; step: seconds (None: one default step)
+
+
+@dataclass(frozen=True)
+class XRayCommand:
+    """``:xray KIND [NS]``: the dependency tree of ``rt`` objects (namespace as in :class:`ViewCommand`)."""
+
+    rt: ResourceType
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class PulsesCommand:
+    """``:pulses [NS]``: the dashboard of the current (or the given) namespace."""
+
+    namespace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +96,7 @@ class CommandError:
     message: str
 
 
-Command = ViewCommand | AppCommand | MetaCommand | CommandError
+Command = ViewCommand | AppCommand | MetaCommand | XRayCommand | PulsesCommand | CommandError
 
 
 def resolve(name: str) -> ResourceType | None:
@@ -107,6 +129,7 @@ def command_words() -> list[str]:
     words = {w for e in alias_table() for w in e.commands}
     words |= {rt.kind.lower() for rt in RESOURCE_TYPES}
     words |= {w for w in APP_COMMANDS if w.isalpha() and len(w) > 1} | set(META_COMMANDS)
+    words |= {w for w in XRAY_WORDS | PULSES_WORDS if len(w) > 1}
     return sorted(words)
 
 
@@ -159,6 +182,44 @@ def _view_args(args: list[str]) -> tuple[str | None, str] | CommandError:
     return ns, query
 
 
+def _namespace_arg(args: list[str]) -> str | CommandError | None:
+    """``[]`` → keep, ``["x"]``/``["-n", "x"]`` → x, ``["all"]``/``["-A"]`` → ALL."""
+    if args[:1] == ["-n"]:
+        args = args[1:]
+        if not args:
+            return CommandError("flag needs an argument: -n")
+    if not args:
+        return None
+    if len(args) > 1:
+        return CommandError(f"too many arguments: {' '.join(args)}")
+    return ALL if args[0] in ALL_WORDS else args[0]
+
+
+def _xray(args: list[str]) -> XRayCommand | CommandError:
+    """``xray KIND [NS]``: KIND by any of its names (``dp``, ``deploy``, ``po`` …), NS as for views."""
+    if not args:
+        return CommandError(XRAY_USAGE)
+    rt = resolve(args[0])
+    if rt is None or rt.kind not in XRAY_KINDS:
+        return CommandError(f"xray: unsupported resource {args[0]!r} ({XRAY_USAGE})")
+    ns = _namespace_arg(args[1:])
+    if isinstance(ns, CommandError):
+        return ns
+    return XRayCommand(rt, ns)
+
+
+def _step(args: list[str]) -> Command:
+    from k9play.cli import parse_duration
+
+    try:
+        seconds = parse_duration(args[0]) if len(args) == 1 else -1.0
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        return CommandError("usage: step [DURATION] (e.g. step, step 5s, step 2m)")
+    return AppCommand("step", seconds)
+
+
 def _speed(head: str, args: list[str]) -> Command:
     try:
         value = float(args[0]) if len(args) == 1 else float("nan")
@@ -177,8 +238,15 @@ def parse(text: str) -> Command:
     app = APP_COMMANDS.get(head) or APP_COMMANDS.get(head.lower())
     if app == "speed":
         return _speed(head, args)
+    if app == "step" and args:
+        return _step(args)
     if app is not None:
         return AppCommand(app) if not args else CommandError(f"{head} takes no arguments")
+    if head.lower() in PULSES_WORDS:
+        ns = _namespace_arg(args)
+        return ns if isinstance(ns, CommandError) else PulsesCommand(ns)
+    if head.lower() in XRAY_WORDS:
+        return _xray(args)
     meta = META_COMMANDS.get(head.lower())
     if meta is not None:
         return MetaCommand(meta, tuple(args), _canonical(head, args))

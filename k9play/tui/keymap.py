@@ -9,8 +9,8 @@ app shows the report in the flash line at start.
 
 File format (YAML): ``binding-id: keys`` with Textual key names, comma-separated or a list::
 
-    browser.describe: D
-    table.down: [j, down, ctrl+n]
+    k9play.describe: D
+    k9play.table.down: [j, down, ctrl+n]
 """
 
 from __future__ import annotations

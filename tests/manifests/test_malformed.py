@@ -67,3 +67,32 @@ def test_kubectl_apply_of_a_malformed_file_fails_cleanly(tmp_path, name):
     shell.run(f"kubectl apply -f {f}")
     assert shell.failed and err.getvalue().strip()
     assert "Traceback" not in err.getvalue()
+
+
+def test_links_that_lead_nowhere_and_unreadable_files_are_named(tmp_path, monkeypatch):
+    import pathlib
+
+    (tmp_path / "ok.yaml").write_text(GOOD)
+    (tmp_path / "self.yaml").symlink_to("self.yaml")
+    (tmp_path / "dangling.yaml").symlink_to("nowhere.yaml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to("..")  # a folder loop must not hang the scan
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(GOOD)
+    real_read = pathlib.Path.read_bytes
+
+    def read_bytes(self):  # tests may run as root, where chmod 000 does not stop reading
+        if self.name == "secret.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    c = new_cluster()
+    report = FolderSync(c.store, [tmp_path]).sync_all()
+    by_file = {e.path.name: e.message for e in report.errors}
+    assert by_file == {
+        "self.yaml": "symlink loop: following this link leads back to itself",
+        "dangling.yaml": "broken symlink: it points to nowhere.yaml, which does not exist",
+        "secret.yaml": "permission denied: k9play cannot read this file",
+    }
+    assert c.store.try_get("ConfigMap", "ok", "default") is not None  # the good file still applies

@@ -290,7 +290,7 @@ async def test_status_and_change_colours_follow_the_virtual_clock(cluster: Clust
         await pilot.press("end")  # the cursor row is inverted; keep it off the rows checked
         assert row_colors(app)[:2] == [DARKORANGE, DARKORANGE], "Pending"
         await command(pilot, "deploy")
-        assert row_colors(app) == [DARKORANGE], "deployment with 0/3 ready"
+        assert row_colors(app) == [ORANGERED], "deployment with 0 of 3 available (k9s: unhappy)"
         cluster.scheduler.start()
         cluster.advance_sync(10)
         await pilot.pause()

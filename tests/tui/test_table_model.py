@@ -16,8 +16,8 @@ from k9play.kubectl.columns import columns_for
 from k9play.kubectl.container_columns import CONTAINER, container_ports, container_state
 from k9play.manifests.applier import apply_object
 from k9play.tui.viewmodels.rowfilter import parse_filter
+from k9play.tui.viewmodels.rowsources import ContainerSource, StaticSource, key_of
 from k9play.tui.viewmodels.sorting import parse_duration
-from k9play.tui.viewmodels.sources import ContainerSource, StaticSource, key_of
 from k9play.tui.viewmodels.table import ResourceTableModel, TableModel
 
 from .helpers import nginx_deployment

@@ -7,7 +7,7 @@ from k9play.api.store import ADDED, DELETED, MODIFIED
 from k9play.cluster import Cluster
 from k9play.manifests.applier import apply_object
 from k9play.tui.viewmodels import ResourceTableModel, RowStatus
-from k9play.tui.viewmodels.sources import key_of
+from k9play.tui.viewmodels.rowsources import key_of
 from k9play.tui.viewmodels.table import FLASH_SECONDS, TableModel
 
 from .helpers import nginx_deployment
@@ -102,7 +102,7 @@ def test_status_classes(cluster: Cluster) -> None:
     deploys = ResourceTableModel(cluster.store, by_kind("Deployment"), "default")
     now = cluster.clock.now()
     assert pods.row(0, now).cells[2] == "Pending" and pods.row(0, now).status == RowStatus.PENDING
-    assert deploys.row(0, now).status == RowStatus.PENDING
+    assert deploys.row(0, now).status == RowStatus.ERROR  # k9s: replicas ≠ available
     cluster.scheduler.start()
     cluster.advance_sync(10)
     pods.apply_pending(cluster.clock.now())

@@ -18,20 +18,35 @@ from textual.widgets import Input
 
 from k9play.api.resources import ResourceType, by_kind
 from k9play.kubectl.container_columns import CONTAINER
-from k9play.tui.commands import ALL, AppCommand, CommandError, MetaCommand, ViewCommand, command_words, parse, resolve
+from k9play.tui.commands import (
+    ALL,
+    AppCommand,
+    CommandError,
+    MetaCommand,
+    PulsesCommand,
+    ViewCommand,
+    XRayCommand,
+    command_words,
+    parse,
+    resolve,
+)
 from k9play.tui.keymap import Scope as KeyScope
 from k9play.tui.screens.detail import DetailScreen
 from k9play.tui.screens.help import HelpScreen, binding_rows
+from k9play.tui.screens.pulses import PulsesScreen
 from k9play.tui.screens.resource_actions import Key, ResourceActions
+from k9play.tui.screens.sources import SourcesScreen
 from k9play.tui.screens.table_keys import TABLE_ACTIONS, TABLE_BINDINGS, TableKeys, shared_first
+from k9play.tui.screens.xray import XRayScreen
 from k9play.tui.viewmodels.aliases import ALIAS_COLUMNS, alias_rows
 from k9play.tui.viewmodels.navigation import Favourites, History, ViewState, aliases_view, drill_down
-from k9play.tui.viewmodels.sources import ContainerSource, StaticSource
+from k9play.tui.viewmodels.rowsources import ContainerSource, StaticSource
 from k9play.tui.viewmodels.table import ResourceTableModel, TableModel
 from k9play.tui.widgets import CommandBar, Flash, ResourceTable
 from k9play.tui.widgets.browser_header import BrowserHeader
 from k9play.tui.widgets.crumbs import Crumbs
 from k9play.tui.widgets.flash import FlashMessage
+from k9play.tui.widgets.sync_errors import SyncErrors
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -41,22 +56,22 @@ if TYPE_CHECKING:
 BROWSER_BINDINGS = [
     # priority: the app handles it before forwarding the next keys, so a fast ``:pods``
     # lands in the prompt (see check_action: inside the open prompt ``:`` is just a character)
-    Binding("colon", "command", "Command", key_display=":", priority=True, id="browser.command"),
-    Binding("d", "describe", "Describe", id="browser.describe"),
-    Binding("y", "yaml", "YAML", id="browser.yaml"),
-    Binding("enter", "view", "View", key_display="enter", id="browser.view"),
-    Binding("u", "use_namespace", "Use", id="browser.use"),
-    Binding("question_mark", "help", "Help", key_display="?", id="browser.help"),
-    Binding("q", "quit", "Quit", id="browser.quit"),
+    Binding("colon", "command", "Command", key_display=":", priority=True, id="k9play.command"),
+    Binding("d", "describe", "Describe", id="k9play.describe"),
+    Binding("y", "yaml", "YAML", id="k9play.yaml"),
+    Binding("enter", "view", "View", key_display="enter", id="k9play.view"),
+    Binding("u", "use_namespace", "Use", id="k9play.use"),
+    Binding("question_mark", "help", "Help", key_display="?", id="k9play.help"),
+    Binding("q", "quit", "Quit", id="k9play.quit"),
     Binding("escape", "back", "Back", show=False),  # reserved: not remappable
-    Binding("ctrl+a", "aliases", "Aliases", show=False, key_display="ctrl-a", id="browser.aliases"),
+    Binding("ctrl+a", "aliases", "Aliases", show=False, key_display="ctrl-a", id="k9play.aliases"),
     Binding("left_square_bracket", "history(-1)", "History back", show=False, key_display="[",
-            id="browser.history_back"),
+            id="k9play.history-back"),
     Binding("right_square_bracket", "history(1)", "History forward", show=False, key_display="]",
-            id="browser.history_forward"),
-    Binding("minus", "last_view", "Last view", show=False, key_display="-", id="browser.last_view"),
-    Binding("ctrl+g", "toggle_crumbs", "Crumbs", show=False, key_display="ctrl-g", id="browser.crumbs"),
-    *(Binding(str(i), f"favourite({i})", f"Namespace {i}", show=False, id=f"browser.namespace_{i}")
+            id="k9play.history-forward"),
+    Binding("minus", "last_view", "Last view", show=False, key_display="-", id="k9play.last-view"),
+    Binding("ctrl+g", "toggle_crumbs", "Crumbs", show=False, key_display="ctrl-g", id="k9play.crumbs"),
+    *(Binding(str(i), f"favourite({i})", f"Namespace {i}", show=False, id=f"k9play.namespace-{i}")
       for i in range(10)),
 ]
 
@@ -94,6 +109,7 @@ class BrowserScreen(TableKeys):
     def compose(self) -> ComposeResult:
         yield BrowserHeader()
         yield ResourceTable(id="table")
+        yield SyncErrors(self.k9.folder_sync)
         yield CommandBar(cursor_blink=self.k9.realtime,
                          completions={"command": self._complete_command, "filter": lambda _: self.filter_history},
                          history={"command": self.history.recent, "filter": lambda: self.filter_history})
@@ -157,6 +173,7 @@ class BrowserScreen(TableKeys):
         if delta.structural:
             self.update_title()
         self.query_one(BrowserHeader).update_state()
+        self.query_one(SyncErrors).update_state()
         if delta:
             self._schedule_index()
 
@@ -261,6 +278,15 @@ class BrowserScreen(TableKeys):
         elif isinstance(cmd, MetaCommand):
             if cmd.name == "aliases":
                 self.action_aliases()
+            elif cmd.name == "sources":
+                self.app.push_screen(SourcesScreen())
+        elif isinstance(cmd, XRayCommand | PulsesCommand):  # pushed over the table, in its namespace
+            if cmd.namespace is not None:
+                if not self.namespace_exists(cmd.namespace):
+                    return
+                self.switch_namespace(None if cmd.namespace == ALL else cmd.namespace)
+            ns = self.k9.namespace
+            self.app.push_screen(XRayScreen(cmd.rt, ns) if isinstance(cmd, XRayCommand) else PulsesScreen(ns))
         elif isinstance(cmd, ViewCommand):
             namespace = self.k9.namespace
             if cmd.namespace is not None:
@@ -438,14 +464,15 @@ class BrowserScreen(TableKeys):
         self.query_one(Flash).show(message)
 
     @classmethod
-    def help_sections(cls) -> list[tuple[str, list[tuple[str, str]]]]:
-        """The help screen's browser columns, from the bindings themselves."""
+    def help_sections(cls, verbs: list[tuple[str, str]] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The help screen's browser columns, from the bindings themselves (``verbs``: the
+        current view's, listed with the resource keys as k9s does)."""
         shown = {"colon": ":", "question_mark": "?", "escape": "esc"}
         general = [b for b in BROWSER_BINDINGS if b.show or b.action in ("back", "aliases")]
         nav = [b for b in BROWSER_BINDINGS if b not in general and not b.action.startswith("favourite")]
         table = [b for b in TABLE_BINDINGS if b.action.split("(")[0] in TABLE_ACTIONS]
         return [
-            ("RESOURCE", [*binding_rows(general, shown), ("0-9", "Namespace"), ("ctrl-c", "Quit")]),
+            ("RESOURCE", [*binding_rows(general, shown), *(verbs or []), ("0-9", "Namespace"), ("ctrl-c", "Quit")]),
             ("GENERAL", binding_rows(nav, shown)),
             ("TABLE", binding_rows(table, shown)),
         ]

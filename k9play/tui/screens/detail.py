@@ -1,4 +1,10 @@
-"""Describe / YAML of one object, pushed over the browser and kept live (k9s ``live_view``)."""
+"""Describe / YAML of one object, pushed over the browser and kept live (k9s ``live_view``).
+
+A pod's describe gets two live panes under the text, each shown only when it has something
+to say: *why pending* (the scheduler's per-node verdict, or what volumes and containers wait
+for) and *probes* (✓/✗ per probe run over virtual time, restarts, the CrashLoopBackOff
+countdown). A Deployment's describe offers ``o`` for its rollout pane.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.screen import Screen
 
 from k9play.api.meta import Obj
@@ -13,7 +20,12 @@ from k9play.api.resources import ResourceType
 from k9play.kubectl.describe import describe
 from k9play.kubectl.printers import to_yaml
 from k9play.tui.screens.help import HelpScreen
+from k9play.tui.screens.rollout import RolloutScreen
+from k9play.tui.viewmodels.pending import why_pending
+from k9play.tui.viewmodels.probe_timeline import probe_timeline
 from k9play.tui.widgets import ClusterHeader, DetailView, Flash
+from k9play.tui.widgets.probe_timeline import ProbeTimelineView
+from k9play.tui.widgets.why_pending import WhyPendingView
 
 if TYPE_CHECKING:
     from k9play.tui.app import K9playApp
@@ -26,9 +38,17 @@ class DetailScreen(Screen[None]):
 
     AUTO_FOCUS = "#detail"
 
+    DEFAULT_CSS = """
+    DetailScreen #pod-panes {
+        height: auto;
+        max-height: 60%;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
+        Binding("o", "rollout", "Rollout"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("g,home", "top", "Top", show=False),
         Binding("G,end", "bottom", "Bottom", show=False),
@@ -50,12 +70,22 @@ class DetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ClusterHeader()
         yield DetailView(id="detail")
+        if self.pod_panes:
+            with Vertical(id="pod-panes"):
+                yield WhyPendingView(id="why-pending")
+                yield ProbeTimelineView(id="probes")
         yield Flash(self.k9.flash_message)
+
+    @property
+    def pod_panes(self) -> bool:
+        return self.rt.kind == "Pod" and self.mode == "describe"
 
     def on_mount(self) -> None:
         self.sync(self.k9.cluster.clock.now())
 
     def sync(self, now: float) -> None:
+        if not self.is_attached or not self.children:  # the app is tearing the screen down
+            return
         obj = self.k9.cluster.store.try_get(self.rt.kind, self.obj_name, self.obj_namespace or None)
         view = self.query_one(DetailView)
         if obj is None:
@@ -71,14 +101,30 @@ class DetailScreen(Screen[None]):
             text = describe(self.k9.cluster.store, obj, now) if self.mode == "describe" else to_yaml(obj)
             view.show(text)
             view.show_title(self.mode, self._path)
+            if self.pod_panes:
+                self._show_pod_panes(obj, now)
         self.query_one(ClusterHeader).update_state()
+
+    def _show_pod_panes(self, pod: Obj, now: float) -> None:
+        cluster = self.k9.cluster
+        self.query_one(WhyPendingView).show(why_pending(cluster, pod), now)
+        probes = self.query_one(ProbeTimelineView)
+        probes.show(probe_timeline(cluster.kubelets, pod, now, probes.marks_width()))
 
     @property
     def _path(self) -> str:
         return f"{self.obj_namespace}/{self.obj_name}" if self.obj_namespace else self.obj_name
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rollout":
+            return self.rt.kind == "Deployment"
+        return True
+
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_rollout(self) -> None:
+        self.app.push_screen(RolloutScreen(self.obj_namespace, self.obj_name))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

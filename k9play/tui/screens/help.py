@@ -26,6 +26,7 @@ COMMANDS = [
     (":aliases", "Every command (ctrl-a)"),
     (":pause :resume", "Simulated time"),
     (":speed N", "Time speed factor"),
+    (":step [DUR]", "Advance time (1s)"),
 ]
 
 
@@ -49,8 +50,9 @@ class HelpTable(Widget):
     HelpTable {
         height: auto;
         padding: 1 2;
+        background: $k9s-help-bg;
         & > .help-table--section { color: $k9s-help-section; text-style: bold; }
-        & > .help-table--key { color: $k9s-menu-key; }
+        & > .help-table--key { color: $k9s-help-key; }
         & > .help-table--text { color: $k9s-help-text; }
     }
     """
@@ -94,8 +96,10 @@ class HelpScreen(Screen[None]):
     DEFAULT_CSS = """
     HelpScreen #help {
         height: 1fr;
+        background: $k9s-help-bg;
         border: round $k9s-border;
         border-title-color: $k9s-title;
+        border-title-background: $k9s-title-bg;
         scrollbar-size-vertical: 1;
     }
     """
@@ -107,14 +111,20 @@ class HelpScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from k9play.tui.screens.browser import BrowserScreen
         from k9play.tui.screens.detail import DetailScreen
+        from k9play.tui.screens.resource_actions import ResourceActions
+        from k9play.tui.time_controls import TimeControlledApp
         from k9play.tui.widgets import ResourceTable
 
         shown = {"colon": ":", "question_mark": "?", "escape": "esc"}
+        # the verbs of the view help was opened from (k9s' help lists the current view's keys)
+        view = next((s for s in reversed(self.app.screen_stack) if isinstance(s, ResourceActions)), None)
+        verbs = [b for b in ResourceActions.BINDINGS if isinstance(b, Binding) and
+                 (view is None or view.check_action(b.action, ()))]
         table = HelpTable([
-            *BrowserScreen.help_sections(),
+            *BrowserScreen.help_sections(binding_rows(verbs)),
             ("NAVIGATION", binding_rows(ResourceTable.BINDINGS, shown)),
             ("DETAIL", binding_rows(DetailScreen.BINDINGS, shown)),
-            ("COMMANDS", COMMANDS),
+            ("COMMANDS", [*COMMANDS, *binding_rows(TimeControlledApp.BINDINGS)]),
         ])
         box = VerticalScroll(table, id="help")
         box.border_title = " help "

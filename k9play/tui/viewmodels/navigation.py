@@ -12,7 +12,7 @@ from typing import Literal
 from k9play.api.meta import Obj
 from k9play.api.resources import ResourceType, by_kind
 from k9play.api.selectors import SelectorError, selector_from_labels, selector_from_spec
-from k9play.tui.viewmodels.sources import Key, Scope
+from k9play.tui.viewmodels.rowsources import Key, Scope
 
 ViewKind = Literal["resources", "containers", "aliases"]
 

@@ -28,8 +28,8 @@ from k9play.api.store import ObjectStore
 from k9play.kubectl.columns import Column, columns_for
 from k9play.tui.viewmodels.keylist import KeyList
 from k9play.tui.viewmodels.rowfilter import NO_FILTER, RowFilter, parse_filter
+from k9play.tui.viewmodels.rowsources import Key, RowSource, Scope, StoreSource, key_of
 from k9play.tui.viewmodels.sorting import key_function
-from k9play.tui.viewmodels.sources import Key, RowSource, Scope, StoreSource, key_of
 from k9play.tui.viewmodels.status import RowStatus, row_status
 
 #: How long (virtual seconds) an added/modified row keeps k9s' add/modify colour.

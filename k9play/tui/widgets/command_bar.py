@@ -49,10 +49,10 @@ class CommandBar(Horizontal):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=False),
-        Binding("tab", "complete", "Complete", show=False, id="prompt.complete"),
-        Binding("up", "recall(1)", "Previous", show=False, id="prompt.previous"),
-        Binding("down", "recall(-1)", "Next", show=False, id="prompt.next"),
-        Binding("ctrl+u", "clear", "Clear", show=False, id="prompt.clear"),
+        Binding("tab", "complete", "Complete", show=False, id="k9play.prompt.complete"),
+        Binding("up", "recall(1)", "Previous", show=False, id="k9play.prompt.previous"),
+        Binding("down", "recall(-1)", "Next", show=False, id="k9play.prompt.next"),
+        Binding("ctrl+u", "clear", "Clear", show=False, id="k9play.prompt.clear"),
     ]
 
     DEFAULT_CSS = """
@@ -60,14 +60,16 @@ class CommandBar(Horizontal):
         display: none;
         height: 3;
         border: round $k9s-prompt-border;
+        background: $k9s-prompt-bg;
         &.-open { display: block; }
+        &.-filter { border: round $k9s-prompt-border-filter; }
         Label { width: 2; color: $k9s-prompt; text-style: bold; }
         Input, Input:focus {
             border: none; height: 1; padding: 0; width: 1fr;
-            background: $k9s-bg; background-tint: transparent; color: $k9s-prompt;
+            background: $k9s-prompt-bg; background-tint: transparent; color: $k9s-prompt;
         }
         Input > .input--suggestion { color: $k9s-prompt-suggest; }
-        Input > .input--cursor { background: $k9s-prompt; color: $k9s-bg; }
+        Input > .input--cursor { background: $k9s-prompt; color: $k9s-prompt-bg; }
     }
     """
 
@@ -116,6 +118,7 @@ class CommandBar(Horizontal):
         self.mode = mode
         self._recall = -1
         self.query_one(Label).update(">" if mode == "command" else "/")
+        self.set_class(mode == "filter", "-filter")  # k9s: the filter prompt has its own border colour
         field.suggester = self._suggesters.get(mode)
         with field.prevent(Input.Changed):
             field.value = value

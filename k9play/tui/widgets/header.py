@@ -13,6 +13,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from k9play.tui.app import K9playApp
@@ -31,10 +32,11 @@ def clock_text(now: float) -> str:
 
 
 def speed_text(mode: str, speed: float, paused: bool) -> str:
+    """``▶ 2x running`` / ``⏸ 2x paused``; the manual clock only moves when stepped."""
     if mode == "manual":
         return "manual (stepped)"
     rate = f"{speed:g}x"
-    return f"{rate} paused" if paused else f"{rate} running"
+    return f"⏸ {rate} paused" if paused else f"▶ {rate} running"
 
 
 class ClusterHeader(Widget):
@@ -42,7 +44,7 @@ class ClusterHeader(Widget):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "cluster-header--label", "cluster-header--value", "cluster-header--key", "cluster-header--menu",
-        "cluster-header--logo",
+        "cluster-header--logo", "cluster-header--paused",
     }
 
     DEFAULT_CSS = """
@@ -52,18 +54,26 @@ class ClusterHeader(Widget):
         & > .cluster-header--label { color: $k9s-info-label; }
         & > .cluster-header--value { color: $k9s-info; text-style: bold; }
         & > .cluster-header--key { color: $k9s-menu-key; }
-        & > .cluster-header--menu { color: $k9s-menu; }
+        & > .cluster-header--menu { color: $k9s-menu; text-style: $k9s-menu-style; }
         & > .cluster-header--logo { color: $k9s-logo; text-style: bold; }
+        & > .cluster-header--paused { color: $k9s-pending; text-style: bold reverse; }
     }
     """
 
     _shown: tuple[object, ...] = ()
+    _hints: list[tuple[str, str]] | None = None
+
+    def on_mount(self) -> None:
+        self.watch(self.screen, "focused", lambda _: self.update_state(), init=False)
 
     def update_state(self) -> None:
-        """Redraw only when something it shows changed (the clock's second, namespace, speed)."""
+        """Redraw only when something it shows changed (the clock's second, namespace, speed,
+        and the key hints, which follow the current view's kind)."""
         app = cast("K9playApp", self.app)
         clock = app.cluster.clock
-        state = (int(clock.now()), app.namespace, clock.speed, clock.paused)
+        if self._hints is None or not isinstance(self.screen.focused, Input):  # a focused prompt hides letters
+            self._hints = self.hints()
+        state = (int(clock.now()), app.namespace, clock.speed, clock.paused, tuple(self._hints))
         if state != self._shown:
             self._shown = state
             self.refresh()
@@ -84,16 +94,18 @@ class ClusterHeader(Widget):
         app = cast("K9playApp", self.app)
         clock = app.cluster.clock
         style = {name: self.get_component_rich_style(f"cluster-header--{name}")
-                 for name in ("label", "value", "key", "menu", "logo")}
+                 for name in ("label", "value", "key", "menu", "logo", "paused")}
         info = Table.grid(padding=(0, 1))
         info.add_column(style=style["label"], no_wrap=True)
         info.add_column(style=style["value"], no_wrap=True)
         info.add_row("Cluster:", app.cluster.name)
         info.add_row("Namespace:", app.namespace or "all")
         info.add_row("Time:", f"{clock_text(clock.now())} UTC")
-        info.add_row("Speed:", speed_text(clock.mode, clock.speed, clock.paused))
+        paused = clock.mode == "realtime" and clock.paused
+        speed = speed_text(clock.mode, clock.speed, clock.paused)
+        info.add_row("Speed:", Text(speed, style=style["paused"]) if paused else speed)
 
-        hints = self.hints()
+        hints = self.hints() if self._hints is None else self._hints
         menu = Table.grid(padding=(0, 1))
         columns = max(1, -(-len(hints) // HINT_ROWS))
         for _ in range(columns):

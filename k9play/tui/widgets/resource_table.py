@@ -40,14 +40,14 @@ class ResourceTable(ScrollView, can_focus=True):
     """Virtual table over a :class:`TableModel`; line 0 is the fixed column header."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="table.page_down"),
-        Binding("home,g", "jump(0)", "Top", show=False, id="table.top"),
-        Binding("end,G", "jump(-1)", "Bottom", show=False, id="table.bottom"),
-        Binding("left", "pan(-4)", "Left", show=False, id="table.left"),
-        Binding("right", "pan(4)", "Right", show=False, id="table.right"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="k9play.table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="k9play.table.down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="k9play.table.page-up"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="k9play.table.page-down"),
+        Binding("home,g", "jump(0)", "Top", show=False, id="k9play.table.top"),
+        Binding("end,G", "jump(-1)", "Bottom", show=False, id="k9play.table.bottom"),
+        Binding("left", "pan(-4)", "Left", show=False, id="k9play.table.left"),
+        Binding("right", "pan(4)", "Right", show=False, id="k9play.table.right"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -73,7 +73,7 @@ class ResourceTable(ScrollView, can_focus=True):
     ResourceTable {
         scrollbar-size-horizontal: 0;
         scrollbar-size-vertical: 1;
-        & > .resource-table--header { color: $k9s-table-header; text-style: bold; }
+        & > .resource-table--header { color: $k9s-table-header; background: $k9s-table-header-bg; text-style: bold; }
         & > .resource-table--sorter { color: $k9s-table-sorter; text-style: bold; }
         & > .resource-table--selected-column { color: $k9s-table-sorter; text-style: bold underline; }
         & > .resource-table--normal { color: $k9s-std; }

@@ -1,0 +1,80 @@
+"""``k9play sim``'s ``fault`` command: one line per fault, errors on stderr with a failing status."""
+
+from __future__ import annotations
+
+import io
+
+import yaml
+
+from k9play.cli import run_sim
+from tests.helpers import deployment
+
+
+def sim(paths, *commands):
+    out, err = io.StringIO(), io.StringIO()
+    code = run_sim([str(p) for p in paths], 2, 0, list(commands), io.StringIO(), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_node_down_and_up_from_the_shell(tmp_path):
+    f = tmp_path / "web.yaml"
+    f.write_text(yaml.safe_dump(deployment(replicas=2)))
+    code, out, err = sim([f], "advance 30s", "fault node-down k9play-worker", "advance 60s", "kubectl get nodes",
+                         "fault node-up k9play-worker", "advance 5s", "kubectl get nodes")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == ("node k9play-worker is down: its kubelet stopped posting status "
+                        "(NotReady once the 50s grace period passes)")
+    assert lines[1:5] == [
+        "NAME                   STATUS     ROLES           AGE   VERSION",
+        "k9play-control-plane   Ready      control-plane   90s   v1.34.0",
+        "k9play-worker          NotReady   <none>          90s   v1.34.0",
+        "k9play-worker2         Ready      <none>          90s   v1.34.0",
+    ]
+    assert lines[5] == "node k9play-worker is up: its kubelet restarted (boot id 00000001-0001-4000-8000-k9play)"
+    assert lines[8] == "k9play-worker          Ready    <none>          95s   v1.34.0"
+
+
+def test_pod_faults_take_a_namespace_and_parse_their_arguments(tmp_path):
+    f = tmp_path / "web.yaml"
+    f.write_text(yaml.safe_dump_all([
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "cart", "namespace": "shop"},
+         "spec": {"containers": [{"name": "app", "image": "nginx:1.25",
+                                  "readinessProbe": {"httpGet": {"path": "/", "port": 80}}}]}},
+    ]))
+    code, out, err = sim([f], "advance 30s", "fault crash cart -n shop", "fault probe cart readiness fail -n shop",
+                         "fault probe cart readiness pass --namespace=shop", "fault load pod/cart 250m -n shop",
+                         "fault load cart 0 -n shop", "fault image-unpullable redis:7",
+                         "fault image-pullable redis:7", "fault pressure k9play-worker disk",
+                         "fault pressure k9play-worker off", "fault kill cart -n shop")
+    assert err == "" and code == 0
+    assert out.splitlines() == [
+        'container "app" of pod "cart" crashed with exit code 1 (restartPolicy Always)',
+        'readiness probes of pod "cart" now fail (app)',
+        'readiness probes of pod "cart" are no longer forced to fail (app)',
+        "load of 250m CPU on pod/cart",
+        "load removed from pod/cart",
+        "pulls of docker.io/library/redis:7 now fail (the registry answers 503); nodes that have it cached still "
+        "start it",
+        "pulls of docker.io/library/redis:7 work again",
+        "node k9play-worker is short of disk: the kubelet reports DiskPressure=True at its next status update, and "
+        "the node gets the node.kubernetes.io/disk-pressure:NoSchedule taint",
+        "node k9play-worker no longer short of memory or disk: the kubelet clears the pressure conditions 300s later",
+        'pod "cart" killed (deleted with a 1s grace period)',
+    ]
+
+
+def test_fault_errors_go_to_stderr_and_fail_the_run():
+    code, out, err = sim([], "fault crash cart", "fault probe cart liveness maybe", "fault node-down", "fault",
+                         "fault load deployment/web 1", "echo still running")
+    assert code == 1 and out == "still running\n"
+    assert err.splitlines() == [
+        'error: pod "cart" not found in namespace "default"',
+        "error: usage: fault probe POD liveness|readiness|startup fail|pass",
+        "error: usage: fault node-down NODE",
+        "error: usage: fault node-down NODE | node-up NODE | kill POD | crash POD [CONTAINER] | probe POD "
+        "liveness|readiness|startup fail|pass | image-unpullable IMAGE | image-pullable IMAGE | load "
+        "DEPLOYMENT/NAME|POD CPU | pressure NODE memory|disk|off [-n NS]",
+        'error: deployment "web" not found in namespace "default"',
+    ]
