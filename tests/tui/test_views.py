@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -10,7 +11,9 @@ from k9play.api.resources import RESOURCE_TYPES
 from k9play.cluster import Cluster
 from k9play.kubectl.columns import columns_for
 from k9play.manifests.applier import apply_object
+from k9play.manifests.sync import FolderSync
 from k9play.tui.app import K9playApp
+from k9play.tui.screens.sources import SourcesScreen
 from k9play.tui.widgets import ResourceTable
 
 from .helpers import nginx_deployment, screen_text
@@ -97,3 +100,16 @@ async def test_aliases_view_lists_and_jumps(cluster: Cluster, make_app: AppFacto
         await pilot.press("ctrl+a")  # again: back where it was opened
         await pilot.pause()
         assert " deployments(default)[1] " in screen_text(app)
+
+
+async def test_sources_command_and_errors_panel(cluster: Cluster, tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+                                       "  replicas: many\n")
+    sync = FolderSync(cluster.store, [tmp_path])
+    sync.sync_all()
+    app = K9playApp(cluster, sync, realtime=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "✗ " in screen_text(app) and "bad.yaml:6:" in screen_text(app), "the errors panel under the table"
+        await command(pilot, "sources")
+        assert isinstance(app.screen, SourcesScreen)
