@@ -113,3 +113,21 @@ async def test_sources_command_and_errors_panel(cluster: Cluster, tmp_path: Path
         assert "✗ " in screen_text(app) and "bad.yaml:6:" in screen_text(app), "the errors panel under the table"
         await command(pilot, "sources")
         assert isinstance(app.screen, SourcesScreen)
+
+
+async def test_command_args_open_the_view_filtered(cluster: Cluster, make_app: AppFactory) -> None:
+    apply_object(cluster.store, nginx_deployment(name="web", replicas=2))
+    apply_object(cluster.store, nginx_deployment(name="api", replicas=1))
+    cluster.advance_sync(30)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        for cmd, title, count in [("pods /^web", " pods(default)[2] </^web> ", 2),
+                                  ("po app=api", " pods(default)[1] </-l app=api> ", 1),
+                                  ("pod -f tapi", " pods(default)[1] </-f tapi> ", 1),
+                                  ("pods all /web", " pods(all)[2] </web> ", 2)]:
+            await command(pilot, cmd)
+            assert title in screen_text(app), cmd
+            assert len(app.screen.query_one(ResourceTable).model or []) == count
+        await pilot.press("escape")
+        await pilot.pause()
+        assert " pods(all)[3] " in screen_text(app), "esc clears what the command filtered"
