@@ -152,12 +152,19 @@ def test_incremental_equals_from_scratch(ops: list[tuple[str, int, int]], query:
         fresh.sort_by(*sort)
     fresh.set_filter(query)
     assert m.keys == fresh.keys
-    for kl in (m._all, m._vis):  # texts kept beside the keys are the keys' texts
+    def rendered(k: tuple[str, str]) -> str:
+        return " ".join(c.render(m._objs[k], m._now) for c in m._text_columns).lower()
+
+    for kl in (m._all, m._vis):  # texts kept beside the keys are the keys' texts, or known to be old
         if kl.texts is not None:
-            assert all(t is None or t == m._text_of(k) for k, t in zip(kl.keys, kl.texts, strict=True))
+            assert all(t is None or k in kl.stale or k in m._text_missing or t == rendered(k)
+                       for k, t in zip(kl.keys, kl.texts, strict=True))
     m.set_filter("")
     m.set_filter(query)  # from the (possibly reused) aligned texts
     assert m.keys == fresh.keys
+    m.build_texts(None)
+    m.build_texts(None)
+    assert m.texts_ready, "the idle builder finishes (no stale entry left behind)"
 
 
 # ------------------------------------------------------------------------ sort

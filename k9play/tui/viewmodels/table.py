@@ -92,8 +92,8 @@ class TableModel:
         self._keyfn: Callable[[Key], tuple[object, ...]] | None = None
         self._value_of: Callable[[Obj, float], tuple[int, float | str]] = lambda o, n: (0, 0.0)
         self._filter: RowFilter = NO_FILTER
-        self._text: dict[Key, str] = {}
-        self._text_missing: set[Key] = set(self._objs)  # rows whose search text is not built yet
+        self._text: dict[Key, str] = {}  # entries of keys in _text_missing are outdated
+        self._text_missing: set[Key] = set(self._objs)  # rows whose search text is not built (or old)
         self._text_columns = [c for c in columns if c.kind != "age"]
         self.marked: set[Key] = set()
         self._unsubscribe: Callable[[], None] | None = source.subscribe(self._on_change)
@@ -160,8 +160,7 @@ class TableModel:
                     delta.added += 1
             elif old is not obj:
                 objs[key] = obj
-                self._text.pop(key, None)
-                self._text_missing.add(key)
+                self._text_missing.add(key)  # one set add: per changed row, that is all the text costs
                 row = rows.get(key)
                 if row is None:
                     rows[key] = Row(key, now, "modify")
@@ -177,21 +176,21 @@ class TableModel:
                         new_sk[key] = sk
                         all_in.append(key)
                 if filtering:
-                    was = self._vis.find(key, old_sk, self._keyfn) is not None
-                    now_in = self._matches(key)
+                    at = self._vis.find(key, old_sk, self._keyfn)
+                    was, now_in = at is not None, self._matches(key)
                     if was and (moved or not now_in):
                         vis_out.append((key, old_sk))
                     if now_in and (moved or not was):
                         vis_in.append(key)
-                    if was and now_in and not moved:
-                        self._vis.set_text(key, old_sk, self._keyfn, self._text.get(key))
+                    if at is not None and now_in and not moved and self._vis.texts is not None:
+                        self._vis.texts[at] = self._text.get(key)  # fresh: _matches built it
+                    if not moved:
+                        self._all.mark_stale(key)  # _matches rebuilt the text: _all's copy is old
                     delta.added += now_in and not was
                     delta.removed += was and not now_in
                     delta.modified += was and now_in
                 else:
                     delta.modified += 1
-                if not moved:
-                    self._all.set_text(key, old_sk, self._keyfn, self._text.get(key))
             else:
                 continue
             delta.keys.add(key)
@@ -203,8 +202,9 @@ class TableModel:
         self._skc.update(new_sk)  # between removal (old places) and insertion (new places)
         for key in dead:
             self._skc.pop(key, None)
-        self._all = all_keys.insert(all_in, keyfn, self._text, bulk_all)
-        self._vis = vis_keys.insert(vis_in, keyfn, self._text, bulk_vis) if filtering else self._all
+        current = self._current_text
+        self._all = all_keys.insert(all_in, keyfn, current, bulk_all)
+        self._vis = vis_keys.insert(vis_in, keyfn, current, bulk_vis) if filtering else self._all
         delta.moved = bool(vis_out or vis_in) if filtering else bool(all_out or all_in)
         return delta
 
@@ -278,7 +278,8 @@ class TableModel:
             assert f.regex is not None
             search = f.regex.search
             return [search(f"{k[0]}/{k[1]}".lower() if k[0] else k[1].lower()) is not None for k in keys]
-        texts = base.aligned(self._text_of) if base is not None else [self._text_of(k) for k in keys]
+        texts = base.aligned(self._text_of, self._text_missing) if base is not None \
+            else [self._text_of(k) for k in keys]
         if f.literal is not None:
             lit = f.literal
             return [lit in t for t in texts] if f.mode == "text" else [lit not in t for t in texts]
@@ -292,17 +293,20 @@ class TableModel:
 
     def _text_of(self, key: Key) -> str:
         text = self._text.get(key)
-        if text is None:
+        if text is None or key in self._text_missing:
             obj, now = self._objs[key], self._now
             text = self._text[key] = " ".join([c.render(obj, now) for c in self._text_columns]).lower()
             self._text_missing.discard(key)
         return text
 
+    def _current_text(self, key: Key) -> str | None:
+        return None if key in self._text_missing else self._text.get(key)
+
     @property
     def texts_ready(self) -> bool:
         """True when every row's search text is built and in place (a keystroke is one pass)."""
         return not self._text_missing and all(
-            kl.texts is not None and None not in kl.texts for kl in (self._all, self._vis))
+            kl.texts is not None and not kl.stale and None not in kl.texts for kl in (self._all, self._vis))
 
     def build_texts(self, budget: float | None) -> bool:
         """Build missing search texts for up to ``budget`` seconds (None: all of them), then
@@ -312,12 +316,15 @@ class TableModel:
         keystroke on a big table does not pay for rendering every row's cells."""
         missing, text, objs, cols, now = self._text_missing, self._text, self._objs, self._text_columns, self._now
         deadline = None if budget is None else time.perf_counter() + budget
+        lists = [kl for kl in {id(self._all): self._all, id(self._vis): self._vis}.values() if kl.texts is not None]
         while missing:
             for _ in range(min(256, len(missing))):
                 key = missing.pop()
                 obj = objs.get(key)
                 if obj is not None:
                     text[key] = " ".join([c.render(obj, now) for c in cols]).lower()
+                    for kl in lists:
+                        kl.stale.add(key)  # the lists may still hold its old text
             if deadline is not None and time.perf_counter() >= deadline:
                 return False
         done = self._all.fill(text, deadline)
