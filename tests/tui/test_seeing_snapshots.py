@@ -19,6 +19,7 @@ from k9play.tui.screens.rollout import RolloutScreen
 from tests.engine.test_probe_history import exec_liveness
 from tests.helpers import pod
 
+from .helpers import nginx_deployment
 from .test_rollout_pane import surge_one
 
 SIZE = (120, 36)
@@ -63,4 +64,22 @@ def test_pending_pod_explained(snap_compare: SnapCompare) -> None:
         {"name": "main", "image": "nginx", "resources": {"requests": {"cpu": "8", "memory": "1Gi"}}}]))
     cluster.advance_sync(12)
     app, run_before = opened(cluster, lambda: DetailScreen(by_kind("Pod"), ("default", "hungry"), "describe"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_deployments_mid_rollout_with_progress(snap_compare: SnapCompare) -> None:
+    """The deployments view during the same rollout: the PROGRESS bar of new (█ ▓) against old (░)."""
+    cluster = Cluster().start()
+    apply_object(cluster.store, surge_one("nginx:1.14.2"))
+    apply_object(cluster.store, nginx_deployment(name="api", replicas=2, image="nginx:1.25"))
+    cluster.advance_sync(30)
+    apply_object(cluster.store, surge_one("nginx:1.16.1"))
+    cluster.advance_sync(7)
+    app = K9playApp(cluster, realtime=False)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("colon", *"deploy", "enter")
+        app.sync_screens()
+        await pilot.pause()
+
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

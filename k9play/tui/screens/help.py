@@ -27,6 +27,10 @@ COMMANDS = [
     (":pause :resume", "Simulated time"),
     (":speed N", "Time speed factor"),
     (":step [DUR]", "Advance time (1s)"),
+    (":xray KIND [ns]", "Tree of owners (:x)"),
+    (":pulses", "Dashboard (:pu :hz)"),
+    (":sources", "Watched manifest files"),
+    ("ctrl+p", "Themes and commands"),
 ]
 
 
@@ -111,6 +115,7 @@ class HelpScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from k9play.tui.screens.browser import BrowserScreen
         from k9play.tui.screens.detail import DetailScreen
+        from k9play.tui.screens.fault_actions import FaultActions
         from k9play.tui.screens.resource_actions import ResourceActions
         from k9play.tui.time_controls import TimeControlledApp
         from k9play.tui.widgets import ResourceTable
@@ -118,7 +123,7 @@ class HelpScreen(Screen[None]):
         shown = {"colon": ":", "question_mark": "?", "escape": "esc"}
         # the verbs of the view help was opened from (k9s' help lists the current view's keys)
         view = next((s for s in reversed(self.app.screen_stack) if isinstance(s, ResourceActions)), None)
-        verbs = [b for b in ResourceActions.BINDINGS if isinstance(b, Binding) and
+        verbs = [b for b in [*ResourceActions.BINDINGS, *FaultActions.BINDINGS] if isinstance(b, Binding) and
                  (view is None or view.check_action(b.action, ()))]
         table = HelpTable([
             *BrowserScreen.help_sections(binding_rows(verbs)),

@@ -39,6 +39,7 @@ from k9play.tui.screens.dialogs import (
     ScaleDialog,
 )
 from k9play.tui.screens.logs import LogsScreen
+from k9play.tui.screens.rollout import RolloutScreen
 from k9play.tui.screens.shell import ShellScreen
 from k9play.tui.screens.text import TextScreen
 
@@ -53,7 +54,7 @@ APPLIES: dict[str, tuple[str, ...]] = {
     "logs": LOGGABLE, "logs_previous": LOGGABLE, "kill": ("Pod",), "shell": ("Pod",),
     "scale": verbs.SCALABLE, "restart": verbs.RESTARTABLE, "set_image": verbs.IMAGE_KINDS,
     "rollback": ("ReplicaSet",), "cordon": ("Node",), "uncordon": ("Node",), "drain": ("Node",),
-    "decode": ("Secret",), "trigger": ("CronJob",), "suspend": ("CronJob",),
+    "decode": ("Secret",), "trigger": ("CronJob",), "suspend": ("CronJob",), "rollout": ("Deployment",),
 }
 
 
@@ -78,6 +79,7 @@ class ResourceActions(Screen[None]):
         Binding("x", "decode", "Decode", id="k9play.decode"),
         Binding("t", "trigger", "Trigger", id="k9play.trigger"),
         Binding("i", "set_image", "Set Image", id="k9play.set-image"),
+        Binding("o", "rollout", "Rollout", id="k9play.rollout"),
     ]
 
     rt: ResourceType
@@ -238,6 +240,11 @@ class ResourceActions(Screen[None]):
                 self._report(verbs.scale(self.k9.cluster, rt, keys, replicas))
 
         self.app.push_screen(ScaleDialog(question, current), done)
+
+    def action_rollout(self) -> None:
+        """``o`` on a deployment: the rollout pane (old and new ReplicaSets stepping, with events)."""
+        if keys := self.selected_keys():
+            self.app.push_screen(RolloutScreen(keys[0][0], keys[0][1]))
 
     def action_restart(self) -> None:
         if keys := self.selected_keys():

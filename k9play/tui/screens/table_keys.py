@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from k9play.tui.screens.fault_actions import FaultActions
 from k9play.tui.screens.resource_actions import ResourceActions
 from k9play.tui.viewmodels.navigation import ViewState
 from k9play.tui.viewmodels.table import TableModel
@@ -64,7 +65,7 @@ TABLE_ACTIONS = frozenset({"filter", "clear_filter", "sort", "select_column", "s
                            "mark", "mark_range", "clear_marks", "pan"})
 
 
-class TableKeys(ResourceActions):
+class TableKeys(FaultActions):
     """The browser supplies ``state``, ``model`` and ``reopen``; this adds the table keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = shared_first(ResourceActions.BINDINGS, TABLE_BINDINGS)

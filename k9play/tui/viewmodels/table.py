@@ -26,6 +26,7 @@ from k9play.api.meta import Obj, labels_of
 from k9play.api.resources import ResourceType
 from k9play.api.store import ObjectStore
 from k9play.kubectl.columns import Column, columns_for
+from k9play.tui.viewmodels import decorations
 from k9play.tui.viewmodels.keylist import KeyList
 from k9play.tui.viewmodels.rowfilter import NO_FILTER, RowFilter, parse_filter
 from k9play.tui.viewmodels.rowsources import Key, RowSource, Scope, StoreSource, key_of
@@ -94,7 +95,7 @@ class TableModel:
         self._filter: RowFilter = NO_FILTER
         self._text: dict[Key, str] = {}  # entries of keys in _text_missing are outdated
         self._text_missing: set[Key] = set(self._objs)  # rows whose search text is not built (or old)
-        self._text_columns = [c for c in columns if c.kind != "age"]
+        self._text_columns = [c for c in columns if c.kind not in ("age", "bar")]
         self.marked: set[Key] = set()
         self._unsubscribe: Callable[[], None] | None = source.subscribe(self._on_change)
 
@@ -425,6 +426,8 @@ class ResourceTableModel(TableModel):
         self.namespace = namespace if rt.namespaced else None
         self.all_namespaces = rt.namespaced and namespace is None
         cols = columns_for(rt.kind, wide=wide)
+        if rt.kind in decorations.COLUMNS:
+            cols = _with_decoration(store, rt.kind, cols)
         columns = [NAMESPACE_COLUMN, *cols] if self.all_namespaces else cols
         super().__init__(StoreSource(store, rt, self.namespace, scope), columns, kind=rt.kind,
                          natural_column="NAMESPACE" if self.all_namespaces else "NAME", on_dirty=on_dirty)
@@ -433,3 +436,15 @@ class ResourceTableModel(TableModel):
     def title(self) -> str:
         """k9s' ``pods(default)`` part of the table title."""
         return f"{self.rt.plural}({self.namespace or 'all'})"
+
+
+def _with_decoration(store: ObjectStore, kind: str, cols: list[Column]) -> list[Column]:
+    """The kubectl columns plus the kind's TUI-only column (kind ``bar``), just before AGE."""
+
+    def render(obj: Obj, now: float) -> str:
+        decoration = decorations.decorate(store, kind, obj, {})
+        return decoration.text if decoration is not None else ""
+
+    extra = Column(decorations.COLUMNS[kind], render, kind="bar")
+    at = next((i for i, c in enumerate(cols) if c.name == "AGE"), len(cols))
+    return [*cols[:at], extra, *cols[at:]]

@@ -10,6 +10,7 @@ and marks live in the model; this widget only draws them (and scrolls, and takes
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -22,7 +23,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from k9play.tui.viewmodels.progress import GLYPHS
 from k9play.tui.viewmodels.table import FLASH_SECONDS, Delta, Key, Row, TableModel
+from k9play.tui.widgets.progress import role_styles
 
 GAP = "  "
 ASC, DESC = "↑", "↓"
@@ -102,7 +105,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self.selected_column: int | None = None
         self._widths: list[int] = []
         self._right: list[bool] = []
+        self._bars: list[int] = []  # columns drawn as progress bars, glyph by glyph in the skin's colours
         self._styles: dict[str, Style] = {}
+        self._bar_styles: dict[str, Style] = {}
         self._title = ""
         self._flash_expiry = float("inf")  # earliest end of an add/modify colour on screen
 
@@ -115,6 +120,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._widths = [cell_len(n) for n in model.names]
         self._widen_header()
         self._right = [c.kind == "number" for c in model.columns]
+        self._bars = [i for i, c in enumerate(model.columns) if c.kind == "bar"]
         index = model.index_of(cursor)
         self._cursor_index = index if index is not None else 0
         self.cursor_key = model.key_at(self._cursor_index) if len(model) else None
@@ -242,6 +248,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._bar_styles.clear()
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -295,7 +302,34 @@ class ResourceTable(ScrollView, can_focus=True):
             style = self._style("cursor") + Style(bgcolor=style.color)
         if self._widen(row.cells):  # only if the window moved without a relayout
             self.call_later(self.refresh)
-        return Strip([Segment(self._line(row.cells), style)]).crop_extend(scroll_x, scroll_x + width, style)
+        if self._bars and row.key not in model.marked:
+            strip = Strip(self._bar_segments(row.cells, style))
+        else:
+            strip = Strip([Segment(self._line(row.cells), style)])
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+
+    def _bar_segments(self, cells: tuple[str, ...], style: Style) -> list[Segment]:
+        """The row as segments: bar glyphs in their role's colour (new, old, missing), the rest plain."""
+        if not self._bar_styles:
+            styles = role_styles(self)
+            self._bar_styles = {GLYPHS[role]: styles[role] for role in ("new-available", "new-unavailable", "old",
+                                                                         "missing")}
+        segments: list[Segment] = []
+        text = " "
+        for i, (cell, w, r) in enumerate(zip(cells, self._widths, self._right, strict=True)):
+            if i:
+                text += GAP
+            fitted = _fit(cell, w, r)
+            if i not in self._bars:
+                text += fitted
+                continue
+            segments.append(Segment(text, style))
+            text = ""
+            for glyph, run in groupby(fitted):
+                bar = self._bar_styles.get(glyph)
+                segments.append(Segment("".join(run), style + bar if bar is not None else style))
+        segments.append(Segment(text + " ", style))
+        return segments
 
     def _row_style(self, row: Row) -> Style:
         """Status colour wins; healthy rows show the add/modify colour while recently changed."""
