@@ -205,3 +205,33 @@ async def test_no_fault_menu_on_kinds_without_faults(cluster: Cluster, make_app:
         await pilot.pause()
         assert isinstance(app.screen, BrowserScreen)
         assert "Faults" not in screen_text(app)
+
+
+async def test_pods_leave_a_stopped_node_and_land_elsewhere(cluster: Cluster, make_app: AppFactory) -> None:
+    """node-down from the nodes view; ~350 s later the pods view shows the evicted pods replaced on
+    the other worker (NotReady at 50 s, then the 300 s unreachable toleration runs out)."""
+    apply_object(cluster.store, nginx_deployment(replicas=4))
+    cluster.advance_sync(30)
+    on_worker = {p["metadata"]["name"] for p in pods_on(cluster, "k9play-worker")}
+    assert on_worker, "the scheduler spreads four replicas over both workers"
+    app = make_app()
+    async with app.run_test(size=(200, 30)) as pilot:
+        await command(pilot, "nodes")
+        table = app.screen.query_one(ResourceTable)
+        while table.cursor_key != ("", "k9play-worker"):
+            await pilot.press("down")
+        await pilot.press("exclamation_mark")
+        await pick(app, pilot, "node-down")
+        await command(pilot, "pods")
+        await pilot.press("ctrl+w")  # wide: the NODE column
+        await advance(app, pilot, 340)
+        assert all("Running" in row_of(app, name) for name in on_worker), "tolerated for 300 s after NotReady"
+        await advance(app, pilot, 30)
+        for name in on_worker:
+            assert "Terminating" in row_of(app, name)
+        running = [line for line in screen_text(app).splitlines() if " Running " in line]
+        assert len(running) == 4 and all("k9play-worker2" in line for line in running), running
+
+
+def pods_on(cluster: Cluster, node: str) -> list[Obj]:
+    return [p for p in cluster.store.list("Pod", "default") if p["spec"].get("nodeName") == node]
