@@ -97,12 +97,21 @@ FLAG_SPECS: dict[str, tuple[str, bool]] = {
 }
 
 #: per-command flag meanings that differ from the common table (``logs -f`` follows)
-COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool]]] = {
+COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool] | None]] = {  # None: not a flag of that command
     "logs": {"-f": ("follow", True), "--follow": ("follow", True), "-c": ("container", False),
              "--container": ("container", False), "-p": ("previous", True), "--previous": ("previous", True),
              "--tail": ("tail", False), "--timestamps": ("timestamps", True), "--since": ("since", False),
              "--all-containers": ("all-containers", True), "--prefix": ("prefix", True)},
     "top": {"--containers": ("containers", True), "--sort-by": ("sort-by", False)},
+    "run": {"-l": ("labels", False), "--labels": ("labels", False), "--env": ("env", False),
+            "--restart": ("restart", False), "--image-pull-policy": ("image-pull-policy", False),
+            "--command": ("command", True), "--annotations": ("annotations", False), "-i": ("stdin", True),
+            "--stdin": ("stdin", True), "-t": ("tty", True), "--tty": ("tty", True), "-it": ("tty", True),
+            "-ti": ("tty", True), "--attach": ("attach", True), "--rm": ("rm", True), "--expose": ("expose", True),
+            "--privileged": ("privileged", True), "-q": ("quiet", True), "--quiet": ("quiet", True),
+            "--replicas": None},  # gone since kubectl v1.18 (run makes pods only): unknown, as kubectl says
+    "explain": {"--recursive": ("recursive", True), "--api-version": ("api-version", False),
+                "--output": ("explain-output", False)},
     "create": {f"--{name}": (name if name != "user" else "subject-user", False) for name in (
         "from-literal", "from-file", "from-env-file", "type", "cert", "key", "docker-server", "docker-username",
         "docker-password", "docker-email", "verb", "resource", "resource-name", "non-resource-url",
@@ -129,9 +138,10 @@ def parse_flags(argv: Sequence[str], verb: str = "") -> Flags:
                 if spec is not None and not spec[1]:
                     name, eq, inline = a[:2], "=", a[2:]
             if spec is None:
+                usage = f"\nSee 'kubectl {verb} --help' for usage." if verb else ""
                 if a.startswith("--"):
-                    raise CommandError(f"unknown flag: {name}")
-                raise CommandError(f"unknown shorthand flag: '{a[1:2]}' in {a}")
+                    raise CommandError(f"unknown flag: {name}{usage}")
+                raise CommandError(f"unknown shorthand flag: '{a[1:2]}' in {a}{usage}")
             canonical, boolean = spec
             if boolean:
                 value = inline if eq else "true"
@@ -239,7 +249,8 @@ class Kubectl:
         from k9play.kubectl import auth as auth_cmd
         from k9play.kubectl import create as create_cmd
         from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import describe_cmd, get, logs, rollout, workloads
+        from k9play.kubectl import describe_cmd, explain, get, logs, rollout, workloads
+        from k9play.kubectl import run as run_cmd
 
         handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
             "get": get.run,
@@ -253,6 +264,8 @@ class Kubectl:
             "set": workloads.set_cmd,
             "autoscale": workloads.autoscale,
             "rollout": rollout.run,
+            "run": run_cmd.run,
+            "explain": explain.run,
         }
         handler = handlers.get(verb)
         if handler is None:

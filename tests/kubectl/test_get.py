@@ -76,7 +76,7 @@ def test_errors_and_exit_codes(cluster):
     r = k.run(["get", "widgets"])
     assert (r.code, r.err) == (1, 'error: the server doesn\'t have a resource type "widgets"\n')
     r = k.run(["get", "pods", "--bogus"])
-    assert (r.code, r.err) == (1, "error: unknown flag: --bogus\n")
+    assert (r.code, r.err) == (1, "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n")
     assert k.run(["frobnicate"]).code == 1
 
 
