@@ -17,9 +17,12 @@ from k9play.controllers.base import Controller
 from k9play.controllers.cronjob import CronJobController
 from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
+from k9play.controllers.endpoints import EndpointsController
+from k9play.controllers.endpointslice import EndpointSliceController
 from k9play.controllers.garbagecollector import GarbageCollector
 from k9play.controllers.hpa import HorizontalPodAutoscalerController
 from k9play.controllers.job import JobController
+from k9play.controllers.kubernetesservice import KubernetesServiceController
 from k9play.controllers.namespace import NamespaceController
 from k9play.controllers.nodelifecycle import NodeLifecycleController
 from k9play.controllers.persistentvolume import PersistentVolumeController
@@ -56,6 +59,9 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     HorizontalPodAutoscalerController,
     NodeLifecycleController,
     TaintEvictionController,
+    EndpointsController,
+    EndpointSliceController,
+    KubernetesServiceController,
 )
 
 
