@@ -229,7 +229,7 @@ def derived_rng(clock: VirtualClock, salt: str) -> random.Random:
     return random.Random(f"{salt}/{clock.rng.getstate()[1][:8]!r}")
 
 
-class drawing_from:  # noqa: N801 - used like a function: ``with drawing_from(clock, rng):``
+class drawing_from:
     """Make ``clock.rng`` a component's private stream for the duration of a ``with`` block."""
 
     def __init__(self, clock: VirtualClock, rng: random.Random) -> None:

@@ -26,6 +26,7 @@ from k9play.kubelet import behaviour as bh
 from k9play.kubelet import images
 from k9play.kubelet import nodestatus as ns
 from k9play.kubelet.container import BackOff, ContainerRun
+from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse, PodNetwork, no_network
 from k9play.kubelet.podworker import PodWorker
 from k9play.kubelet.probes import ProbeResult
 from k9play.kubelet.shell import FileSystem
@@ -65,6 +66,8 @@ class Kubelet:
         self._dirty: set[str] = set()
         #: full image references the registry refuses to serve (shared by every kubelet)
         self.unpullable: set[str] = set()
+        #: the cluster's simulated network (DNS, Services, ingress), set by the manager
+        self.network: PodNetwork | None = None
         #: the machine is off: no status, no lease, no containers
         self.down = False
         self.boots = 0
@@ -269,27 +272,32 @@ class Kubelet:
         for requested, done in self._pulling.pop(image, []):
             done(ok, now - requested, took, err)
 
-    # ------------------------------------------------------------------- DNS
-    def resolve_in(self, namespace: str) -> Callable[[str], str | None]:
-        """A resolver for containers of ``namespace``: Service names as CoreDNS answers them."""
+    # ------------------------------------------------------------------- network
+    def resolver(self, namespace: str, pod: str) -> Callable[[str], DnsAnswer]:
+        """The cluster DNS as the containers of ``pod`` see it (``nslookup``, ``wget`` …)."""
+        if self.network is not None:
+            return self.network.resolver(namespace, pod)
+        return self._service_ip_resolver(namespace)
 
-        def resolve(name: str) -> str | None:
-            name = name.rstrip(".")
-            parts = name.split(".")
-            if name.endswith(f".svc.{CLUSTER_DOMAIN}"):
+    def http_client(self, namespace: str, pod: str) -> Callable[[HttpRequest], HttpResponse]:
+        """The network as the containers of ``pod`` see it (``wget``/``curl``)."""
+        return self.network.client(namespace, pod) if self.network is not None else no_network
+
+    def _service_ip_resolver(self, namespace: str) -> Callable[[str], DnsAnswer]:
+        """Without a simulated network: Service names resolve to their ClusterIP, nothing else."""
+
+        def resolve(name: str) -> DnsAnswer:
+            parts = name.rstrip(".").split(".")
+            if name.rstrip(".").endswith(f".svc.{CLUSTER_DOMAIN}"):
                 parts = parts[: -len(CLUSTER_DOMAIN.split(".")) - 1]
             elif len(parts) == 3 and parts[2] == "svc":
                 parts = parts[:2]
-            if len(parts) == 1:
-                svc, ns = parts[0], namespace
-            elif len(parts) == 2:
-                svc, ns = parts
-            else:
-                return None
-            obj = self.store.try_get("Service", svc, ns) if ns else None
-            if obj is None:
-                return None
-            return (obj.get("spec") or {}).get("clusterIP") or None
+            svc_name, ns = (parts[0], namespace) if len(parts) == 1 else ([*parts, ""])[:2]
+            obj = self.store.try_get("Service", svc_name, ns) if ns and len(parts) <= 2 else None
+            ip = (obj.get("spec") or {}).get("clusterIP") if obj is not None else None
+            if not ip or ip == "None":
+                return DnsAnswer(name, error="NXDOMAIN")
+            return DnsAnswer(name, f"{svc_name}.{ns}.svc.{CLUSTER_DOMAIN}", (ip,))
 
         return resolve
 
@@ -345,6 +353,18 @@ class KubeletManager:
         self.unpullable: set[str] = set()
         self._next_index = 0
         self._unsub: list[Any] = []
+        self._network: PodNetwork | None = None
+
+    @property
+    def network(self) -> PodNetwork | None:
+        """The simulated network every kubelet's containers use (``k9play.network``)."""
+        return self._network
+
+    @network.setter
+    def network(self, net: PodNetwork | None) -> None:
+        self._network = net
+        for kubelet in self.kubelets.values():
+            kubelet.network = net
 
     def start(self) -> None:
         self._unsub.append(self.store.add_handler("Node", self._on_node))
@@ -367,6 +387,7 @@ class KubeletManager:
             kubelet = Kubelet(self.store, name, self._next_index)
             kubelet.claims = self.claims
             kubelet.unpullable = self.unpullable
+            kubelet.network = self._network
             self._next_index += 1
             self.kubelets[name] = kubelet
             self.store.clock.call_soon(kubelet.register)

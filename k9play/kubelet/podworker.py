@@ -270,7 +270,8 @@ class PodWorker:
         proc = ContainerProcess(
             clock=self.clock, argv=argv, profile=profile, overrides=bh.overrides_for(pod, c.name), env=env,
             hostname=self._hostname(pod), on_exit=lambda code, reason: self._exited(c, proc, code, reason),
-            resolve=self.kubelet.resolve_in(self.namespace), memory_limit=mem_limit,
+            resolve=self.kubelet.resolver(self.namespace, self.name),
+            http_client=self.kubelet.http_client(self.namespace, self.name), memory_limit=mem_limit,
         )
         mount_volumes(proc.fs, c.spec, self.volumes)
         if c.process is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from k9play.kubelet import behaviour as bh
+from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse, no_dns, no_network
 from k9play.kubelet.shell import (
     FileSystem,
     ParseError,
@@ -48,8 +49,8 @@ class ContainerProcess:
     env: dict[str, str]
     hostname: str
     on_exit: Callable[[int, str], None]
-    resolve: Callable[[str], str | None] = lambda name: None
-    http_client: Callable[[str], tuple[int, str] | None] = lambda url: None
+    resolve: Callable[[str], DnsAnswer] = no_dns
+    http_client: Callable[[HttpRequest], HttpResponse] = no_network
     memory_limit: int | None = None
     fs: FileSystem = field(default_factory=FileSystem)
     logs: list[tuple[float, str]] = field(default_factory=list)
@@ -103,7 +104,7 @@ class ContainerProcess:
         return ShellContext(
             fs=self.fs, env=dict(self.env), hostname=self.hostname, now=self.clock.now,
             out=self.write_log, err=self.write_log, resolve=self.resolve, flavour=self.profile.flavour,
-            http=self.http_client, set_memory=self.set_memory, programs=dict(bh.PROGRAMS),
+            http=self.http_client, set_memory=self.set_memory, programs=dict(bh.PROGRAMS), tools=self.profile.tools,
         )
 
     def _step(self) -> None:
@@ -223,15 +224,23 @@ class ContainerProcess:
             return ExecResult(1, "".join(out) or "k9play.dev/liveness-fail-after: failing on purpose")
         return ExecResult(code, "".join(out))
 
-    def http_get(self, port: int, path: str) -> bh.HttpReply | None:
-        """An HTTP GET to the container; ``None`` when nothing listens on ``port``."""
+    def http_get(self, port: int, path: str, client_ip: str = "",
+                 headers: tuple[tuple[str, str], ...] = ()) -> bh.HttpReply | None:
+        """An HTTP GET to the container; ``None`` when nothing listens on ``port`` or what
+        listens does not speak HTTP (:meth:`tcp_open` tells the two apart)."""
         if not self.listening or self.server is None or port not in self.server.ports:
             return None
         if self.failing():
             return bh.HttpReply(500, "k9play.dev/liveness-fail-after")
         if self.server.http is None:
             return None
-        return self.server.http(path, self.clock.now() - self.started_at, self.hostname)
+        now = self.clock.now()
+        return self.server.http(bh.HttpCall(path, now - self.started_at, self.hostname, now, client_ip, headers,
+                                            self._run_output))
+
+    def _run_output(self, cmd: str) -> str:
+        """``sh -c cmd`` inside this container, stdout and stderr together (netexec ``/shell``)."""
+        return self.exec(["sh", "-c", cmd], 60.0).output
 
     def tcp_open(self, port: int) -> bool:
         if self.failing():

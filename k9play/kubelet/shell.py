@@ -19,8 +19,12 @@ import re
 import shlex
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from k9play.kubelet.shell_syntax import Node, ParseError, Word, parse
+
+if TYPE_CHECKING:
+    from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse
 
 #: Loop iterations a script may run without sleeping before it is treated as a busy loop.
 MAX_BUSY_STEPS = 10_000
@@ -125,12 +129,14 @@ class ShellContext:
     now: Callable[[], float]
     out: Callable[[str], None]
     err: Callable[[str], None]
-    #: DNS lookup for ``nslookup``/``wget``: the address of a name, or ``None``
-    resolve: Callable[[str], str | None] = lambda name: None
+    #: the cluster DNS as this container sees it (``nslookup``, and the tools' name lookups)
+    resolve: Callable[[str], DnsAnswer] = field(default_factory=lambda: _no_dns)
     #: ``busybox`` or ``gnu``: which flavour of error messages the image's tools print
     flavour: str = "busybox"
-    #: HTTP client for wget/curl: (url) → (status, body) or None when nothing answers
-    http: Callable[[str], tuple[int, str] | None] = lambda url: None
+    #: the network as this container sees it: one HTTP exchange for ``wget``/``curl``
+    http: Callable[[HttpRequest], HttpResponse] = field(default_factory=lambda: _no_network)
+    #: network tools the image ships (``None``: all of them)
+    tools: frozenset[str] | None = None
     #: ask the runtime to account memory (``stress --vm-bytes``)
     set_memory: Callable[[int], None] = lambda n: None
     #: programs beyond sh builtins (``perl``, ``stress`` …), supplied by the behaviour model
@@ -142,6 +148,18 @@ class ShellContext:
 
 # ------------------------------------------------------------------- running
 Program = Generator[Sleep, None, int]
+
+
+def _no_dns(name: str) -> DnsAnswer:
+    from k9play.kubelet.netclient import no_dns
+
+    return no_dns(name)
+
+
+def _no_network(req: HttpRequest) -> HttpResponse:
+    from k9play.kubelet.netclient import no_network
+
+    return no_network(req)
 
 
 class Shell:
@@ -536,48 +554,21 @@ class Shell:
                     "-ge": xi >= yi}.get(op, False)
         return len(a) == 1 and a[0] != ""
 
+    # network tools: formatted in k9play.kubelet.netclient from what the network answers
     def b_nslookup(self, args: list[str]) -> Program:
-        names = [a for a in args if not a.startswith("-")]
-        if not names:
-            return 1
-        name = names[0]
-        address = self.ctx.resolve(name)
-        self.ctx.out("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n")
-        if address is None:
-            self.ctx.out(f"** server can't find {name}: NXDOMAIN\n\n")
-            return 1
-        self.ctx.out(f"Name:\t{name}\nAddress: {address}\n\n")
-        return 0
-        yield  # pragma: no cover
+        from k9play.kubelet import netclient
+
+        return (yield from netclient.nslookup(self.ctx, args))
 
     def b_wget(self, args: list[str]) -> Program:
-        urls = [a for a in args if not a.startswith("-") and a not in ("-O", "-q")]
-        url = next((u for u in urls if "://" in u or "." in u or ":" in u), urls[-1] if urls else "")
-        res = self.ctx.http(url)
-        if res is None:
-            host = re.sub(r"^\w+://", "", url).split("/")[0].split(":")[0]
-            self.ctx.err(f"wget: bad address '{host}'\n")
-            return 1
-        status, body = res
-        if status >= 400:
-            self.ctx.err(f"wget: server returned error: HTTP/1.1 {status}\n")
-            return 1
-        if ("-O" in args and args[args.index("-O") + 1:args.index("-O") + 2] == ["-"]) or "-qO-" in args:
-            self.ctx.out(body)
-        return 0
-        yield  # pragma: no cover
+        from k9play.kubelet import netclient
+
+        return (yield from netclient.wget(self.ctx, args))
 
     def b_curl(self, args: list[str]) -> Program:
-        urls = [a for a in args if not a.startswith("-")]
-        url = urls[-1] if urls else ""
-        res = self.ctx.http(url)
-        if res is None:
-            host = re.sub(r"^\w+://", "", url).split("/")[0].split(":")[0]
-            self.ctx.err(f"curl: (6) Could not resolve host: {host}\n")
-            return 6
-        self.ctx.out(res[1])
-        return 0
-        yield  # pragma: no cover
+        from k9play.kubelet import netclient
+
+        return (yield from netclient.curl(self.ctx, args))
 
     def b_kill(self, args: list[str]) -> Program:
         return 0
