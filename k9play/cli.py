@@ -7,7 +7,13 @@ a manual clock, then runs each command in order (or reads them from stdin):
 * ``apply PATH`` / ``delete PATH`` — as ``kubectl apply -f`` / ``kubectl delete -f``;
 * ``echo TEXT`` — print TEXT (marks steps in a transcript);
 * ``kubectl ARGS…`` — print exactly what kubectl prints;
-* ``fault KIND ARGS… [-n NS]`` — inject a fault (:data:`FAULT_USAGE`, :mod:`k9play.faults`).
+* ``fault KIND ARGS… [-n NS]`` — inject a fault (:data:`FAULT_USAGE`, :mod:`k9play.faults`);
+* ``curl [--from POD] [-n NS] [OPTIONS] URL`` — a request through the simulated network, from
+  outside the cluster or from a pod (:mod:`k9play.kubectl.curl`);
+* ``load svc/NAME RATE [-n NS]`` — a synthetic client sending RATE requests per second (``30rps``;
+  ``0`` stops it) to a Service's ready endpoints.
+
+``--proxy-mode iptables|ipvs`` picks how the simulated kube-proxy balances (default iptables).
 
 The exit status is non-zero if any command failed; errors go to stderr.
 """
@@ -29,6 +35,7 @@ from k9play.cluster import Cluster
 from k9play.faults import FaultError, Faults
 from k9play.kubectl.commands import Kubectl, Result
 from k9play.manifests.sync import FolderSync
+from k9play.network import PROXY_MODES, ProxyMode
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 
@@ -117,14 +124,20 @@ class SimShell:
             self.emit(self.kubectl.run(["delete", *[a for p in args for a in ("-f", p)]]))
         elif verb == "kubectl":
             self.emit(self.kubectl.run(args))
+        elif verb == "curl":
+            from k9play.kubectl import curl
+
+            self.emit(curl.run(self.cluster, args))
+        elif verb == "load":
+            self.emit(run_load(self.cluster, args))
         elif verb == "fault":
             try:
                 self.emit(Result(out=run_fault(self.cluster.faults, args) + "\n"))
             except FaultError as e:
                 self.emit(Result(err=f"error: {e}\n", code=1))
         else:
-            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, delete, echo, fault, '
-                                 'kubectl)\n', code=1))
+            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, curl, delete, echo, fault, '
+                                 'kubectl, load)\n', code=1))
 
 
 FAULT_USAGE = {
@@ -178,9 +191,35 @@ def run_fault(faults: Faults, args: list[str]) -> str:
     return faults.pressure(rest[0], rest[1])  # type: ignore[arg-type]
 
 
+def run_load(cluster: Cluster, args: list[str]) -> Result:
+    """``load svc/NAME RATE [-n NS]``: RATE requests per second (``30``, ``30rps``) to the Service."""
+    from k9play.network.traffic import parse_rate
+
+    namespace, words = "default", []
+    it = iter(args)
+    for a in it:
+        if a in ("-n", "--namespace"):
+            namespace = next(it, "default")
+        else:
+            words.append(a)
+    usage = Result(err="error: usage: load svc/NAME RATE [-n NS] (RATE: requests per second, e.g. 30rps; 0 stops)\n",
+                   code=1)
+    if len(words) != 2 or "/" not in words[0]:
+        return usage
+    kind, _, name = words[0].partition("/")
+    rate = parse_rate(words[1])
+    if kind not in ("svc", "service", "services") or rate is None:
+        return usage
+    if cluster.store.try_get("Service", name, namespace) is None:
+        return Result(err=f'Error from server (NotFound): services "{name}" not found\n', code=1)
+    cluster.network.traffic.set_rate(namespace, name, rate)
+    what = f"{rate:g} requests/s to service {namespace}/{name}" if rate else f"no load on service {namespace}/{name}"
+    return Result(out=f"load: {what}\n")
+
+
 def run_sim(paths: list[str], nodes: int, seed: int, commands: list[str] | None,
-            stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    cluster = Cluster(workers=nodes, seed=seed).start()
+            stdin: TextIO, out: TextIO, err: TextIO, proxy_mode: ProxyMode = "iptables") -> int:
+    cluster = Cluster(workers=nodes, seed=seed, proxy_mode=proxy_mode).start()
     shell = SimShell(cluster, out, err)
     if paths:
         missing = [p for p in paths if not Path(p).exists()]
@@ -218,11 +257,11 @@ def _stdin_lines(stdin: TextIO, out: TextIO) -> Iterable[str]:
         yield line
 
 
-def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float) -> int:
+def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float, proxy_mode: ProxyMode = "iptables") -> int:
     from k9play.tui.app import K9playApp
 
     targets = paths or [str(bundled_samples())]
-    cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed).start()
+    cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed, proxy_mode=proxy_mode).start()
     sync = FolderSync(cluster.store, targets)
     sync.sync_all()
     K9playApp(cluster, sync, realtime=True).run()
@@ -265,8 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--seed", type=int, default=0, help="seed for generated names (default 0)")
         parser.add_argument("-c", "--command", action="append", dest="commands", metavar="COMMAND",
                             help="run COMMAND (repeatable); without -c, commands are read from stdin")
+        parser.add_argument("--proxy-mode", choices=PROXY_MODES, default="iptables",
+                            help="how the simulated kube-proxy picks endpoints (default iptables: at random)")
         ns = parser.parse_args(argv[1:])
-        return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr)
+        return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr, ns.proxy_mode)
     parser = argparse.ArgumentParser(prog="k9play", description="A Kubernetes playground in the terminal. "
                                      "Run `k9play sim --help` for the headless shell, `k9play init DIR` "
                                      "for a folder of samples to edit.")
@@ -275,9 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane (default 2)")
     parser.add_argument("--seed", type=int, default=None, help="seed for generated names")
     parser.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    parser.add_argument("--proxy-mode", choices=PROXY_MODES, default="iptables",
+                        help="how the simulated kube-proxy picks endpoints (default iptables: at random)")
     parser.add_argument("--version", action="version", version=f"k9play {__version__}")
     ns = parser.parse_args(argv)
-    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed)
+    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, ns.proxy_mode)
 
 
 if __name__ == "__main__":  # pragma: no cover

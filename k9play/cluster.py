@@ -21,6 +21,7 @@ from k9play.controllers.endpoints import EndpointsController
 from k9play.controllers.endpointslice import EndpointSliceController
 from k9play.controllers.garbagecollector import GarbageCollector
 from k9play.controllers.hpa import HorizontalPodAutoscalerController
+from k9play.controllers.ingressnginx import IngressNginxController
 from k9play.controllers.job import JobController
 from k9play.controllers.kubernetesservice import KubernetesServiceController
 from k9play.controllers.loadbalancer import LoadBalancerController
@@ -65,6 +66,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     EndpointSliceController,
     KubernetesServiceController,
     LoadBalancerController,
+    IngressNginxController,
 )
 
 

@@ -100,6 +100,15 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool]]] = {
              "--tail": ("tail", False), "--timestamps": ("timestamps", True), "--since": ("since", False),
              "--all-containers": ("all-containers", True), "--prefix": ("prefix", True)},
     "top": {"--containers": ("containers", True), "--sort-by": ("sort-by", False)},
+    "exec": {"-c": ("container", False), "--container": ("container", False), "-i": ("stdin", True),
+             "--stdin": ("stdin", True), "-t": ("tty", True), "--tty": ("tty", True), "-it": ("tty", True),
+             "-ti": ("tty", True), "-q": ("quiet", True), "--quiet": ("quiet", True)},
+    "expose": {"-l": ("labels", False), "--labels": ("labels", False), "--protocol": ("protocol", False),
+               "--target-port": ("target-port", False), "--type": ("type", False),
+               "--external-ip": ("external-ip", False), "--load-balancer-ip": ("load-balancer-ip", False),
+               "--session-affinity": ("session-affinity", False), "--cluster-ip": ("cluster-ip", False)},
+    "create": {"--tcp": ("tcp", False), "--clusterip": ("clusterip", False), "--node-port": ("node-port", False),
+               "--external-name": ("external-name", False)},
 }
 
 
@@ -223,19 +232,27 @@ class Kubectl:
         verb, rest = argv[0], argv[1:]
         from k9play.kubectl import apply as apply_cmd
         from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import describe_cmd, get, logs, rollout, workloads
+        from k9play.kubectl import describe_cmd, exec_cmd, get, logs, rollout, services, workloads
+
+        def create(k: Kubectl, flags: Flags, result: Result) -> None:
+            if flags.args[:1] in (["service"], ["svc"]):
+                services.create_service(k, flags, result)
+            else:
+                workloads.create(k, flags, result)
 
         handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
             "get": get.run,
             "describe": describe_cmd.run,
             "apply": apply_cmd.run,
-            "create": workloads.create,
+            "create": create,
             "delete": delete_cmd.run,
             "logs": logs.run,
             "scale": workloads.scale,
             "set": workloads.set_cmd,
             "autoscale": workloads.autoscale,
             "rollout": rollout.run,
+            "exec": exec_cmd.run,
+            "expose": services.expose,
         }
         handler = handlers.get(verb)
         if handler is None:

@@ -32,6 +32,9 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
                            "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
                            "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
     requests = resolve_resources(flags.args)
+    if any(r.rt.kind == "Endpoints" for r in requests):
+        # the apiserver's deprecation warning, printed by kubectl on stderr
+        result.error("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice")
     all_ns = flags.has("all-namespaces")
     namespace = None if all_ns else k.namespace_of(flags)
     try:

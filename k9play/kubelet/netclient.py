@@ -174,6 +174,8 @@ def curl(ctx: ShellContext, args: list[str]) -> Program:
         "url": (3, "URL rejected: Bad hostname"),
     }.get(res.error)
     if fail is not None:
+        if opts.get("w"):
+            ctx.out(_write_out(opts["w"], 0))
         if show_err or not silent:
             ctx.err(f"curl: ({fail[0]}) {fail[1]}\n")
         return fail[0]
@@ -191,8 +193,14 @@ def curl(ctx: ShellContext, args: list[str]) -> Program:
     else:
         ctx.out(text)
     if opts.get("w"):
-        ctx.out(opts["w"].replace("%{http_code}", str(res.status)).replace("\\n", "\n"))
+        ctx.out(_write_out(opts["w"], res.status))
     return 0
+
+
+def _write_out(fmt: str, status: int) -> str:
+    """``-w``: ``%{http_code}`` (``000`` when there was no answer) and ``\\n``."""
+    return fmt.replace("%{http_code}", f"{status:03d}").replace("%{response_code}", f"{status:03d}") \
+        .replace("\\n", "\n")
 
 
 def _parse_curl(args: list[str]) -> tuple[HttpRequest, dict[str, str], str | None]:

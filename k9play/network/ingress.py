@@ -27,15 +27,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from k9play.api.meta import annotations_of, name_of, namespace_of
+from k9play.api.meta import annotations_of, namespace_of
+from k9play.controllers.ingressnginx import ingresses
 
 if TYPE_CHECKING:
     from k9play.api.store import ObjectStore
 
 Obj = dict[str, Any]
 
-CONTROLLER = "k8s.io/ingress-nginx"
-CLASS_NAME = "nginx"
 ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/"
 
 
@@ -59,24 +58,6 @@ class Route:
     @property
     def namespace(self) -> str:
         return namespace_of(self.ingress) if self.ingress is not None else ""
-
-
-def handled(store: ObjectStore, ing: Obj) -> bool:
-    """``GetIngressClass``: does the simulated ingress-nginx take this Ingress?"""
-    cls = (ing.get("spec") or {}).get("ingressClassName")
-    if cls:
-        ic = store.try_get("IngressClass", cls)
-        return ic is not None and (ic.get("spec") or {}).get("controller") == CONTROLLER
-    legacy = annotations_of(ing).get("kubernetes.io/ingress.class")
-    if legacy is not None:
-        return legacy == CLASS_NAME
-    return True
-
-
-def ingresses(store: ObjectStore) -> list[Obj]:
-    """The Ingresses the controller serves, oldest first (ingress-nginx's merge order)."""
-    out = [i for i in store.list("Ingress") if handled(store, i) and not i["metadata"].get("deletionTimestamp")]
-    return sorted(out, key=lambda i: (i["metadata"].get("creationTimestamp", ""), namespace_of(i), name_of(i)))
 
 
 def _host_matches(pattern: str, host: str) -> bool:
