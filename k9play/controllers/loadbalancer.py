@@ -72,11 +72,19 @@ class LoadBalancerController(Controller):
         self._announced: dict[str, str] = {}
 
     def start(self) -> None:
-        self.watch("Service", lambda ev: (key_of(ev.object),))
+        self.watch("Service", self._service_keys)
         self.watch("EndpointSlice", self._slice_keys)
         self.watch("Node", lambda ev: [key_of(s) for s in self._lb_services()])
         for svc in self._lb_services():
             self.queue.add(key_of(svc))
+
+    def _service_keys(self, ev: WatchEvent) -> list[str]:
+        """The Service itself; and when it gives an address back, the Services still waiting."""
+        keys = [key_of(ev.object)]
+        freed = ev.old if ev.type == "MODIFIED" else ev.object if ev.type == "DELETED" else None
+        if freed is not None and assigned_ip(freed) and (ev.type == "DELETED" or not assigned_ip(ev.object)):
+            keys += [key_of(s) for s in self._lb_services() if not assigned_ip(s)]
+        return keys
 
     def _slice_keys(self, ev: WatchEvent) -> tuple[str, ...]:
         svc = labels_of(ev.object).get(SERVICE_NAME_LABEL)

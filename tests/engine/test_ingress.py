@@ -65,7 +65,8 @@ def test_the_addon_is_installed_with_the_first_ingress(c):
     assert ic["spec"]["controller"] == "k8s.io/ingress-nginx"
     assert ic["metadata"]["annotations"]["ingressclass.kubernetes.io/is-default-class"] == "true"
     svc = c.store.get("Service", "ingress-nginx-controller", "ingress-nginx")
-    assert svc["spec"]["type"] == "LoadBalancer" and svc["status"]["loadBalancer"]["ingress"][0]["ip"] == "172.18.255.200"
+    assert svc["spec"]["type"] == "LoadBalancer"
+    assert svc["status"]["loadBalancer"]["ingress"][0]["ip"] == "172.18.255.200"
 
 
 def test_status_address_and_sync_event(c):
