@@ -164,6 +164,8 @@ def curl(ctx: ShellContext, args: list[str]) -> Program:
     if verbose:
         for line in res.trace:
             ctx.err(f"* {line}\n")
+        if not res.error:
+            ctx.err("".join(f"> {line}\n" for line in _request_head(req, res)) + ">\n")
     ms = int(res.elapsed * 1000)
     fail = {
         "resolve": (6, f"Could not resolve host: {res.host}"),
@@ -195,6 +197,15 @@ def curl(ctx: ShellContext, args: list[str]) -> Program:
     if opts.get("w"):
         ctx.out(_write_out(opts["w"], res.status))
     return 0
+
+
+def _request_head(req: HttpRequest, res: HttpResponse) -> list[str]:
+    """What ``curl -v`` shows it sent."""
+    parts = urlsplit(_with_scheme(req.url))
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    host = res.host if res.port in (80, 443) else f"{res.host}:{res.port}"
+    headers = {"Host": host, "User-Agent": "curl/8.10.1", "Accept": "*/*", **req.headers}
+    return [f"{req.method} {target} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items())]
 
 
 def _write_out(fmt: str, status: int) -> str:

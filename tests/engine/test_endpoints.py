@@ -8,6 +8,7 @@ import pytest
 
 from k9play.api.meta import labels_of, name_of
 from k9play.cluster import Cluster
+from k9play.kubectl.commands import Kubectl
 from k9play.manifests.applier import apply_object
 from tests.helpers import deployment
 
@@ -179,6 +180,8 @@ def test_slices_hold_at_most_100_endpoints(c):
     c.advance_sync(60)
     sizes = sorted(len(s.get("endpoints") or []) for s in slices(c, "many"))
     assert sizes == [3, 100]
+    table = Kubectl(c).run_line("kubectl get endpointslices -l kubernetes.io/service-name=many").out
+    assert " + 97 more...   " in table and "80      " in table
 
 
 def test_endpoint_objects_do_not_draw_from_the_shared_random_stream(c):
