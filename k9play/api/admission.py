@@ -442,7 +442,8 @@ DEFAULT_INGRESS_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 def _default_ingress_class(ing: Obj, store: ObjectStore) -> None:
     """The DefaultIngressClass admission plugin: an Ingress created without a class (neither
     ``spec.ingressClassName`` nor the legacy ``kubernetes.io/ingress.class`` annotation) gets
-    the default IngressClass; with several defaults, the newest."""
+    the default IngressClass; with several defaults, the newest, and of equally new ones the
+    lowest name (kubernetes#110974, v1.25)."""
     spec = ing.setdefault("spec", {})
     anns = ing.get("metadata", {}).get("annotations") or {}
     if spec.get("ingressClassName") or "kubernetes.io/ingress.class" in anns:
@@ -450,5 +451,6 @@ def _default_ingress_class(ing: Obj, store: ObjectStore) -> None:
     defaults = [ic for ic in store.list("IngressClass")
                 if (ic["metadata"].get("annotations") or {}).get(DEFAULT_INGRESS_CLASS_ANNOTATION) == "true"]
     if defaults:
-        newest = max(defaults, key=lambda ic: (ic["metadata"].get("creationTimestamp", ""), ic["metadata"]["name"]))
-        spec["ingressClassName"] = newest["metadata"]["name"]
+        stamp = max(ic["metadata"].get("creationTimestamp", "") for ic in defaults)
+        spec["ingressClassName"] = min(ic["metadata"]["name"] for ic in defaults
+                                       if ic["metadata"].get("creationTimestamp", "") == stamp)

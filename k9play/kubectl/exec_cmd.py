@@ -38,9 +38,11 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
     container = flags.get("container")
     if container is None:
         container = default_container(pod)
-        names = containers_of(pod)
-        if len([c for c in (pod.get("spec") or {}).get("containers") or []]) > 1:
-            result.error(f'Defaulted container "{container}" out of: {", ".join(names)}')
+        spec = pod.get("spec") or {}
+        apps = [c["name"] for c in spec.get("containers") or []]
+        inits = [f'{c["name"]} (init)' for c in spec.get("initContainers") or []]
+        if len(apps) > 1 or inits:  # podcmd.FindOrDefaultContainerByName
+            result.error(f'Defaulted container "{container}" out of: {", ".join(apps + inits)}')
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):
         raise CommandError(f"cannot exec into a container in a completed pod; current phase is {phase}")

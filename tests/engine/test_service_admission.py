@@ -84,3 +84,23 @@ def test_load_balancer_pool_requested_address_and_exhaustion(c):
     c.advance_sync(1)
     late = c.store.get("Service", waiting["metadata"]["name"], "default")
     assert late["status"]["loadBalancer"]["ingress"][0]["ip"] == "172.18.255.210", "a freed address goes to a waiter"
+
+
+def test_default_ingress_class_is_the_newest_default(c):
+    def cls(name: str, default: bool = True) -> Obj:
+        anns = {"ingressclass.kubernetes.io/is-default-class": "true"} if default else {}
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+                "metadata": {"name": name, "annotations": anns}, "spec": {"controller": "example.com/" + name}}
+
+    def ing(name: str, **spec: Any) -> Obj:
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": name},
+                "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}, **spec}}
+
+    assert "ingressClassName" not in c.store.create(ing("none"))["spec"]
+    c.store.create(cls("old"))
+    c.store.create(cls("plain", default=False))
+    c.advance_sync(5)
+    c.store.create(cls("zeta"))
+    c.store.create(cls("beta"))
+    assert c.store.create(ing("a"))["spec"]["ingressClassName"] == "beta", "newest, then lowest name"
+    assert c.store.create(ing("b", ingressClassName="plain"))["spec"]["ingressClassName"] == "plain"
