@@ -10,8 +10,8 @@ a manual clock, then runs each command in order (or reads them from stdin):
 * ``fault KIND ARGS… [-n NS]`` — inject a fault (:data:`FAULT_USAGE`, :mod:`k9play.faults`);
 * ``curl [--from POD] [-n NS] [OPTIONS] URL`` — a request through the simulated network, from
   outside the cluster or from a pod (:mod:`k9play.kubectl.curl`);
-* ``load svc/NAME RATE [-n NS]`` — a synthetic client sending RATE requests per second (``30rps``;
-  ``0`` stops it) to a Service's ready endpoints.
+* ``load svc/NAME|deploy/NAME RATE [-n NS]`` — a synthetic client sending RATE requests per
+  second (``30rps``; ``0`` stops it) to a Service's ready endpoints or a Deployment's ready pods.
 
 ``--proxy-mode iptables|ipvs`` picks how the simulated kube-proxy balances (default iptables).
 
@@ -192,7 +192,8 @@ def run_fault(faults: Faults, args: list[str]) -> str:
 
 
 def run_load(cluster: Cluster, args: list[str]) -> Result:
-    """``load svc/NAME RATE [-n NS]``: RATE requests per second (``30``, ``30rps``) to the Service."""
+    """``load svc/NAME|deploy/NAME RATE [-n NS]``: RATE requests per second (``30``, ``30rps``)
+    to a Service, or spread over a Deployment's ready pods."""
     from k9play.network.traffic import parse_rate
 
     namespace, words = "default", []
@@ -202,18 +203,21 @@ def run_load(cluster: Cluster, args: list[str]) -> Result:
             namespace = next(it, "default")
         else:
             words.append(a)
-    usage = Result(err="error: usage: load svc/NAME RATE [-n NS] (RATE: requests per second, e.g. 30rps; 0 stops)\n",
-                   code=1)
+    usage = Result(err="error: usage: load svc/NAME|deploy/NAME RATE [-n NS] (RATE: requests per second, e.g. "
+                       "30rps; 0 stops)\n", code=1)
     if len(words) != 2 or "/" not in words[0]:
         return usage
-    kind, _, name = words[0].partition("/")
+    kind_text, _, name = words[0].partition("/")
+    kind = {"svc": "Service", "service": "Service", "deploy": "Deployment", "deployment": "Deployment"}.get(kind_text)
     rate = parse_rate(words[1])
-    if kind not in ("svc", "service", "services") or rate is None:
+    if kind is None or rate is None:
         return usage
-    if cluster.store.try_get("Service", name, namespace) is None:
-        return Result(err=f'Error from server (NotFound): services "{name}" not found\n', code=1)
-    cluster.network.traffic.set_rate(namespace, name, rate)
-    what = f"{rate:g} requests/s to service {namespace}/{name}" if rate else f"no load on service {namespace}/{name}"
+    if cluster.store.try_get(kind, name, namespace) is None:
+        resource = "services" if kind == "Service" else "deployments.apps"
+        return Result(err=f'Error from server (NotFound): {resource} "{name}" not found\n', code=1)
+    cluster.network.traffic.set_rate(namespace, name, rate, kind)
+    what = f"{kind.lower()} {namespace}/{name}"
+    what = f"{rate:g} requests/s to {what}" if rate else f"no load on {what}"
     return Result(out=f"load: {what}\n")
 
 

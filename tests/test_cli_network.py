@@ -69,12 +69,14 @@ def test_proxy_mode_ipvs_is_round_robin(tmp_path):
 
 def test_load_command(tmp_path):
     f = hostname_app(tmp_path, replicas=1)
-    code, out, err = sim([f], "advance 30s", "load svc/web 20rps", "advance 12s", "load svc/web 0", "load svc/nope 1",
-                         "load deploy/web 1")
-    assert out.splitlines() == ["load: 20 requests/s to service default/web", "load: no load on service default/web"]
+    code, out, err = sim([f], "advance 30s", "load svc/web 20rps", "advance 12s", "load svc/web 0",
+                         "load deploy/web 5", "advance 12s", "kubectl get pods", "load svc/nope 1", "load pod/web 1")
+    assert out.splitlines()[:3] == ["load: 20 requests/s to service default/web",
+                                    "load: no load on service default/web",
+                                    "load: 5 requests/s to deployment default/web"]
     assert err.splitlines() == [
         'Error from server (NotFound): services "nope" not found',
-        "error: usage: load svc/NAME RATE [-n NS] (RATE: requests per second, e.g. 30rps; 0 stops)"]
+        "error: usage: load svc/NAME|deploy/NAME RATE [-n NS] (RATE: requests per second, e.g. 30rps; 0 stops)"]
     assert code == 1
 
 

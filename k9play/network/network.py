@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from k9play.api.meta import name_of, namespace_of
+from k9play.api.pods import is_ready
 from k9play.api.quantity import QuantityError, milli
+from k9play.api.selectors import selector_from_spec
 from k9play.clock import derived_rng
 from k9play.kubelet import behaviour as bh
 from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse
@@ -385,22 +387,28 @@ class Network:
         res.trace.append(why)
 
     # ------------------------------------------------------- synthetic load
-    def _spread(self, svc: Obj, requests: float) -> list[tuple[tuple[str, str], float, float]]:
-        """How kube-proxy spreads ``requests`` over the Service's ready endpoints (equally, on
-        average, in either mode), with each pod's CPU cost per request."""
-        ports = (svc.get("spec") or {}).get("ports") or []
-        if not ports:
-            return []
-        eps = [e for e in self.proxy.endpoints(svc, ports[0]) if e.ready and e.pod is not None]
+    def _spread(self, target: Obj, requests: float) -> list[tuple[tuple[str, str], float, float]]:
+        """How kube-proxy spreads ``requests`` over a Service's ready endpoints (equally, on
+        average, in either mode) — or a Deployment's ready pods as a Service would — with each
+        pod's CPU cost per request."""
+        if target["kind"] == "Deployment":
+            try:
+                sel = selector_from_spec((target.get("spec") or {}).get("selector"))
+            except ValueError:
+                return []
+            ready = [p for p in self.store.list("Pod", namespace_of(target), sel) if is_ready(p)]
+        else:
+            ports = (target.get("spec") or {}).get("ports") or []
+            eps = [e for e in self.proxy.endpoints(target, ports[0]) if e.ready and e.pod] if ports else []
+            found = (self.store.try_get("Pod", e.pod[1], e.pod[0]) for e in eps if e.pod is not None)
+            ready = [p for p in found if p is not None]
         out = []
-        for e in eps:
-            assert e.pod is not None
-            pod = self.store.try_get("Pod", e.pod[1], e.pod[0])
-            hop = self._at_pod(pod, e.port, "", HttpResponse()) if pod is not None else _Hop(error="gone")
-            if hop.proc is None:
-                continue
-            cost = hop.proc.server.request_cpu if hop.proc.server is not None else 0.0
-            out.append((e.pod, requests / len(eps), cost))
+        for pod in ready:
+            worker = self.kubelets.worker(pod)
+            procs = [r.process for r in worker.all_runs()] if worker is not None else []
+            server = next((p.server for p in procs if p is not None and not p.exited and p.listening), None)
+            if server is not None:
+                out.append(((namespace_of(pod), name_of(pod)), requests / len(ready), server.request_cpu))
         return out
 
     def requests_served(self, pod: Obj) -> int:

@@ -8,9 +8,9 @@ metrics-server reports and the HPA scales on — so a ``while sleep 0.01; do wge
 http://php-apache; done`` loop in a busybox pod drives the walkthrough's autoscaler.
 
 Synthetic clients generate load without a pod: the ``k9play.dev/load`` annotation on a
-Service (``"30rps"`` requests per second spread over its ready endpoints as kube-proxy would,
-or a CPU amount such as ``"500m"`` put directly on them), or ``load svc/NAME 30rps`` in
-``k9play sim``. The meter runs once a second only while there is traffic.
+Service or Deployment (``"30rps"`` requests per second spread over its ready endpoints or pods
+as kube-proxy would, or a CPU amount such as ``"500m"`` put directly on them), or ``load
+svc/NAME 30rps`` in ``k9play sim``. The meter runs once a second only while there is traffic.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from k9play.api.meta import key_of, name_of, namespace_of, split_key
+from k9play.api.meta import name_of, namespace_of
 from k9play.kubelet.metrics import Metrics
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 Obj = dict[str, Any]
 PodKey = tuple[str, str]  # (namespace, name)
+Target = tuple[str, str, str]  # (kind, namespace, name)
+#: what the ``k9play.dev/load`` annotation and ``load`` command can aim at
+LOAD_TARGETS = ("Service", "Deployment")
 
 #: seconds of traffic the per-pod CPU is averaged over
 WINDOW = 10.0
@@ -51,18 +54,19 @@ class Traffic:
         self.store = store
         self.clock = store.clock
         self.metrics = metrics
-        #: (svc, requests) → [(pod, requests, cpu seconds each)]: how kube-proxy spreads them
+        #: (Service or Deployment, requests) → [(pod, requests, cpu seconds each)]: how they spread
         self._spread = spread
         self._served: dict[PodKey, float] = {}
         self._recent: dict[PodKey, deque[tuple[float, float]]] = {}
         self._loaded: set[PodKey] = set()
-        self._rates: dict[str, float] = {}
-        self._annotated: dict[str, str] = {}
-        self._cpu_loads: set[str] = set()
+        self._rates: dict[Target, float] = {}
+        self._annotated: dict[Target, str] = {}
+        self._cpu_loads: set[Target] = set()
         self._timer: TimerHandle | None = None
-        self._unsub = store.add_handler("Service", self._on_service)
-        for svc in store.list("Service"):
-            self._on_service_obj(svc)
+        self._unsub = [store.add_handler(kind, self._on_target) for kind in LOAD_TARGETS]
+        for kind in LOAD_TARGETS:
+            for obj in store.list(kind):
+                self._on_target_obj(obj)
 
     # ------------------------------------------------------------ requests
     def record(self, pod: PodKey, cpu: float, count: float = 1.0) -> None:
@@ -90,49 +94,50 @@ class Traffic:
         return round(sum(c for _, c in q) / WINDOW * 1000)
 
     # ---------------------------------------------------------- generators
-    def set_rate(self, namespace: str, service: str, rps: float) -> None:
-        """A synthetic client sending ``rps`` requests per second to the Service (0 stops it)."""
-        key = f"{namespace}/{service}"
+    def set_rate(self, namespace: str, name: str, rps: float, kind: str = "Service") -> None:
+        """A synthetic client sending ``rps`` requests per second to a Service (or spread over a
+        Deployment's ready pods, as a Service would); 0 stops it."""
+        key = (kind, namespace, name)
         if rps > 0:
             self._rates[key] = rps
             self._ensure_meter()
         else:
             self._rates.pop(key, None)
 
-    def rate(self, namespace: str, service: str) -> float:
-        key = f"{namespace}/{service}"
+    def rate(self, namespace: str, name: str, kind: str = "Service") -> float:
+        key = (kind, namespace, name)
         return self._rates.get(key, 0.0) or (parse_rate(self._annotated.get(key, "")) or 0.0)
 
-    def _on_service(self, ev: WatchEvent) -> None:
+    def _on_target(self, ev: WatchEvent) -> None:
+        obj = ev.object
+        key = (obj["kind"], namespace_of(obj), name_of(obj))
         if ev.type == "DELETED":
-            key = key_of(ev.object)
             self._annotated.pop(key, None)
             self._rates.pop(key, None)
             if key in self._cpu_loads:
                 self._cpu_loads.discard(key)
-                self.metrics.set_load(("Service", namespace_of(ev.object), name_of(ev.object)), None)
+                self.metrics.set_load(key, None)
             return
-        self._on_service_obj(ev.object)
+        self._on_target_obj(obj)
 
-    def _on_service_obj(self, svc: Obj) -> None:
-        key = key_of(svc)
-        value = (svc["metadata"].get("annotations") or {}).get(LOAD_ANNOTATION)
+    def _on_target_obj(self, obj: Obj) -> None:
+        key = (obj["kind"], namespace_of(obj), name_of(obj))
+        value = (obj["metadata"].get("annotations") or {}).get(LOAD_ANNOTATION)
         if value == self._annotated.get(key):
             return
-        target = ("Service", namespace_of(svc), name_of(svc))
         if value is None:
             self._annotated.pop(key, None)
         else:
             self._annotated[key] = value
         if value is not None and parse_rate(value) is None:
             try:
-                self.metrics.set_load(target, value)  # a CPU amount, spread over the ready endpoints
+                self.metrics.set_load(key, value)  # a CPU amount, spread over the ready pods
                 self._cpu_loads.add(key)
             except ValueError:
                 pass
         elif key in self._cpu_loads:
             self._cpu_loads.discard(key)
-            self.metrics.set_load(target, None)
+            self.metrics.set_load(key, None)
         if value is not None and parse_rate(value):
             self._ensure_meter()
 
@@ -143,13 +148,12 @@ class Traffic:
 
     def _tick(self) -> None:
         self._timer = None
-        for key in sorted(set(self._rates) | {k for k, v in self._annotated.items() if parse_rate(v)}):
-            ns, name = split_key(key)
-            svc = self.store.try_get("Service", name, ns)
-            rps = self.rate(ns, name)
-            if svc is None or not rps:
+        for kind, ns, name in sorted(set(self._rates) | {k for k, v in self._annotated.items() if parse_rate(v)}):
+            target = self.store.try_get(kind, name, ns)
+            rps = self.rate(ns, name, kind)
+            if target is None or not rps:
                 continue
-            for pod, count, cost in self._spread(svc, rps * TICK):
+            for pod, count, cost in self._spread(target, rps * TICK):
                 self.record(pod, cost, count)
         active = False
         for pod in sorted(set(self._recent) | self._loaded):
@@ -172,7 +176,8 @@ class Traffic:
             self._ensure_meter()
 
     def stop(self) -> None:
-        self._unsub()
+        for unsub in self._unsub:
+            unsub()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

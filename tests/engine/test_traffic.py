@@ -91,3 +91,14 @@ def test_load_annotation_and_rate_generator_spread_over_ready_endpoints():
     c.network.traffic.set_rate("default", "php-apache", 0)
     c.advance_sync(20)
     assert [c.metrics.pod_usage(p)[0] for p in pods] == [1, 1]
+
+
+def test_load_annotation_on_a_deployment():
+    c = Cluster(workers=2).start()
+    deploy, _ = php_apache()
+    deploy["metadata"]["annotations"] = {"k9play.dev/load": "5rps"}
+    apply_object(c.store, deploy)
+    c.advance_sync(40)
+    (pod,) = c.store.list("Pod", "default", "run=php-apache")
+    assert c.metrics.pod_usage(pod)[0] == 101  # 5 rps × 20 ms, plus 1m idle
+    assert c.network.traffic.rate("default", "php-apache", "Deployment") == 5.0
