@@ -19,6 +19,7 @@ from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
 from k9play.controllers.endpoints import EndpointsController
 from k9play.controllers.endpointslice import EndpointSliceController
+from k9play.controllers.endpointslicemirroring import EndpointSliceMirroringController
 from k9play.controllers.garbagecollector import GarbageCollector
 from k9play.controllers.hpa import HorizontalPodAutoscalerController
 from k9play.controllers.ingressnginx import IngressNginxController
@@ -64,6 +65,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     TaintEvictionController,
     EndpointsController,
     EndpointSliceController,
+    EndpointSliceMirroringController,
     KubernetesServiceController,
     LoadBalancerController,
     IngressNginxController,

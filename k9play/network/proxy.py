@@ -112,8 +112,7 @@ class KubeProxy:
 
     # ----------------------------------------------------------- endpoints
     def endpoints(self, svc: Obj, port: Obj) -> list[Endpoint]:
-        """Every endpoint of the Service port, from its EndpointSlices (or, for a Service
-        without a selector and without slices, from its Endpoints — see ARCHITECTURE.md)."""
+        """Every endpoint of the Service port, from its EndpointSlices."""
         out: list[Endpoint] = []
         want = port.get("name", "") or ""
         slices = [s for s in self.store.list("EndpointSlice", namespace_of(svc))
@@ -131,20 +130,6 @@ class KubeProxy:
                 for ip in ep.get("addresses") or []:
                     out.append(Endpoint(ip, int(number), ep.get("nodeName", ""), pod, ready, serving,
                                         bool(cond.get("terminating"))))
-        if not slices and (svc.get("spec") or {}).get("selector") is None:
-            out = self._legacy_endpoints(svc, want)
-        return out
-
-    def _legacy_endpoints(self, svc: Obj, port_name: str) -> list[Endpoint]:
-        ep = self.store.try_get("Endpoints", name_of(svc), namespace_of(svc))
-        out = []
-        for subset in (ep or {}).get("subsets") or []:
-            number = next((p.get("port") for p in subset.get("ports") or [] if (p.get("name") or "") == port_name),
-                          None)
-            if number is None:
-                continue
-            for a in subset.get("addresses") or []:
-                out.append(Endpoint(a.get("ip", ""), int(number), a.get("nodeName", ""), None, True, True, False))
         return out
 
     def usable(self, fe: Frontend, node: str | None) -> tuple[list[Endpoint], bool]:

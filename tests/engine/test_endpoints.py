@@ -196,3 +196,26 @@ def test_endpoint_objects_do_not_draw_from_the_shared_random_stream(c):
     c.advance_sync(5)
     assert slices(c) and c.store.try_get("Endpoints", "web", "default") is not None
     assert c.clock.rng.getstate() == state
+
+
+def test_hand_written_endpoints_are_mirrored_into_slices(c):
+    apply_object(c.store, {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "legacy"},
+                           "spec": {"ports": [{"name": "http", "port": 80, "targetPort": 9376}]}})
+    apply_object(c.store, {"apiVersion": "v1", "kind": "Endpoints",
+                           "metadata": {"name": "legacy", "labels": {"a": "b"}},
+                           "subsets": [{"addresses": [{"ip": "192.0.2.42"}],
+                                        "notReadyAddresses": [{"ip": "192.0.2.43"}],
+                                        "ports": [{"name": "http", "port": 9376}]}]})
+    c.advance_sync(1)
+    (s,) = slices(c, "legacy")
+    assert name_of(s).startswith("legacy-")
+    assert labels_of(s) == {"a": "b", "kubernetes.io/service-name": "legacy",
+                            "endpointslice.kubernetes.io/managed-by": "endpointslicemirroring-controller.k8s.io"}
+    assert s["endpoints"] == [{"addresses": ["192.0.2.42"], "conditions": {"ready": True}},
+                              {"addresses": ["192.0.2.43"], "conditions": {"ready": False}}]
+    assert s["ports"] == [{"name": "http", "port": 9376, "protocol": "TCP"}]
+    assert s["metadata"]["ownerReferences"][0]["kind"] == "Endpoints"
+    c.store.patch("Service", "legacy", "default", {"spec": {"selector": {"app": "legacy"}}})
+    c.advance_sync(1)
+    assert all(labels_of(x)["endpointslice.kubernetes.io/managed-by"] == "endpointslice-controller.k8s.io"
+               for x in slices(c, "legacy")), "a selector hands the Service to the EndpointSlice controller"
