@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from k9play.api import rbac_bootstrap
 from k9play.api.meta import Obj
 from k9play.api.store import ObjectStore
 from k9play.clock import Mode, VirtualClock
 from k9play.controllers.base import Controller
+from k9play.controllers.clusterroleaggregation import ClusterRoleAggregationController
 from k9play.controllers.cronjob import CronJobController
 from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
@@ -32,6 +34,7 @@ from k9play.controllers.persistentvolume import PersistentVolumeController
 from k9play.controllers.podgc import PodGCController
 from k9play.controllers.replicaset import ReplicaSetController
 from k9play.controllers.replication import ReplicationManager
+from k9play.controllers.resourcequota import ResourceQuotaController
 from k9play.controllers.rootcacert import RootCACertPublisher
 from k9play.controllers.serviceaccount import ServiceAccountController
 from k9play.controllers.statefulset import StatefulSetController
@@ -63,6 +66,8 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     HorizontalPodAutoscalerController,
     NodeLifecycleController,
     TaintEvictionController,
+    ClusterRoleAggregationController,
+    ResourceQuotaController,
     EndpointsController,
     EndpointSliceController,
     EndpointSliceMirroringController,
@@ -139,6 +144,7 @@ class Cluster:
             c.start()
         self.scheduler.start()
         self.kubelets.start()
+        rbac_bootstrap.bootstrap(self.store)
         self.store.create(node_manifest(CONTROL_PLANE, control_plane=True))
         for i in range(1, self.workers + 1):
             self.store.create(node_manifest(worker_name(i)))

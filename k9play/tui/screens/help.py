@@ -49,10 +49,12 @@ class HelpTable(Widget):
     HelpTable {
         height: 1fr;
         padding: 1 2;
+        background: $k9s-help-bg;
         border: round $k9s-border;
         border-title-color: $k9s-title;
+        border-title-background: $k9s-title-bg;
         & > .help-table--section { color: $k9s-help-section; text-style: bold; }
-        & > .help-table--key { color: $k9s-menu-key; }
+        & > .help-table--key { color: $k9s-help-key; }
         & > .help-table--text { color: $k9s-help-text; }
     }
     """

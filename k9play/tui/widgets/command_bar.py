@@ -33,14 +33,15 @@ class CommandBar(Horizontal):
         display: none;
         height: 3;
         border: round $k9s-prompt-border;
+        background: $k9s-prompt-bg;
         &.-open { display: block; }
         Label { width: 2; color: $k9s-prompt; text-style: bold; }
         Input, Input:focus {
             border: none; height: 1; padding: 0; width: 1fr;
-            background: $k9s-bg; background-tint: transparent; color: $k9s-prompt;
+            background: $k9s-prompt-bg; background-tint: transparent; color: $k9s-prompt;
         }
         Input > .input--suggestion { color: $k9s-prompt-suggest; }
-        Input > .input--cursor { background: $k9s-prompt; color: $k9s-bg; }
+        Input > .input--cursor { background: $k9s-prompt; color: $k9s-prompt-bg; }
     }
     """
 

@@ -68,7 +68,7 @@ class ResourceTable(ScrollView, can_focus=True):
     ResourceTable {
         scrollbar-size-horizontal: 0;
         scrollbar-size-vertical: 1;
-        & > .resource-table--header { color: $k9s-table-header; text-style: bold; }
+        & > .resource-table--header { color: $k9s-table-header; background: $k9s-table-header-bg; text-style: bold; }
         & > .resource-table--normal { color: $k9s-std; }
         & > .resource-table--pending { color: $k9s-pending; }
         & > .resource-table--error { color: $k9s-error; }
