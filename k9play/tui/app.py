@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 
 from k9play.api.store import WatchEvent
 from k9play.cluster import Cluster
 from k9play.manifests.sync import FolderSync, SyncReport
 from k9play.tui.commands import AppCommand
+from k9play.tui.keymap import load_keymap
 from k9play.tui.screens import BrowserScreen, HelpScreen
+from k9play.tui.screens.browser import binding_chains
 from k9play.tui.skins import K9S_COLORS as K9S_COLORS  # re-exported: the stock look lives in skins.py
 from k9play.tui.skins import K9S_THEME as K9S_THEME
 from k9play.tui.skins import STOCK_THEME, Skin, SkinError, bundled_skins, derive_k9s_colors, resolve_skin
@@ -63,6 +66,9 @@ class K9playApp(TimeControlledApp):
         self.realtime = realtime
         self.namespace: str | None = "default"
         self._skin_flash: FlashMessage | None = None
+        self.keymap_report = load_keymap(binding_chains(type(self)))
+        self.set_keymap(self.keymap_report.keymap)
+        self._clashes_seen: set[frozenset[str]] = set()
         self.flash_message = self._initial_flash()
         self._dirty = False
         self._last_sync = 0.0
@@ -158,12 +164,23 @@ class K9playApp(TimeControlledApp):
             for widget in screen.query(Flash):
                 widget.show(self.flash_message)
 
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """Textual dropped a binding for a remapped key: say so once (the keymap check at
+        start should have caught it; this is the backstop)."""
+        ids = frozenset(b.id or b.action for b in clashed_bindings)
+        if ids not in self._clashes_seen:
+            self._clashes_seen.add(ids)
+            self.flash(f"keymap: the remapped key hides {', '.join(sorted(ids))}", "warn")
+
     def _initial_flash(self) -> FlashMessage:
-        if self.folder_sync is None:
-            return FlashMessage()
-        errors = [e for errs in self.folder_sync.errors.values() for e in errs]
+        """Manifest errors first, then a bad keymap (it changes what keys do), then the news."""
+        errors = [e for errs in self.folder_sync.errors.values() for e in errs] if self.folder_sync else []
         if errors:
             return FlashMessage(_errors_text([str(e) for e in errors]), "error")
+        if self.keymap_report.problems:
+            return FlashMessage(self.keymap_report.summary, "error")
+        if self.folder_sync is None:
+            return FlashMessage()
         files = len(self.folder_sync.owned)
         return FlashMessage(f"watching {files} manifest file{'s' * (files != 1)} in "
                             f"{', '.join(_short(p) for p in self.folder_sync.paths)}")
