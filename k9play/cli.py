@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="how the simulated kube-proxy picks endpoints (default iptables: at random)")
     parser.add_argument("--version", action="version", version=f"k9play {__version__}")
     ns = parser.parse_args(argv)
-    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, ns.skin, ns.proxy_mode)
+    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, skin=ns.skin, proxy_mode=ns.proxy_mode)
 
 
 if __name__ == "__main__":  # pragma: no cover

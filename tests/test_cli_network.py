@@ -8,6 +8,7 @@ from collections import Counter
 
 import yaml
 
+from k9play import cli
 from k9play.cli import main, run_sim
 from tests.helpers import deployment
 
@@ -86,3 +87,10 @@ def test_proxy_mode_flag_is_checked(capsys):
     except SystemExit as e:
         assert e.code == 2
     assert "invalid choice: 'nftables'" in capsys.readouterr().err
+
+
+def test_tui_gets_the_proxy_mode(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(cli, "run_tui", lambda *args, **kwargs: seen.update(kwargs) or 0)
+    assert main(["--proxy-mode", "ipvs"]) == 0
+    assert seen["proxy_mode"] == "ipvs"
