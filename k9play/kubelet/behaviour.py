@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from k9play.api.quantity import QuantityError, milli, whole
+from k9play.kubelet.dd import program_dd
 from k9play.kubelet.images import parse_image
 from k9play.kubelet.shell import ShellContext, Sleep
 
@@ -437,6 +438,7 @@ def program_agnhost(ctx: ShellContext, argv: list[str]) -> Program:
 PROGRAMS: dict[str, Callable[[ShellContext, list[str]], Program]] = {
     "perl": program_perl,
     "stress": program_stress,
+    "dd": program_dd,
     "agnhost": program_agnhost,
 }
 

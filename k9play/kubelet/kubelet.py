@@ -27,6 +27,7 @@ from k9play.kubelet import images
 from k9play.kubelet import nodestatus as ns
 from k9play.kubelet.configsync import ConfigSync
 from k9play.kubelet.container import BackOff, ContainerRun
+from k9play.kubelet.eviction import VolumeStats, local_storage_eviction
 from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse, PodNetwork, no_network
 from k9play.kubelet.podworker import PodWorker
 from k9play.kubelet.probes import ProbeResult
@@ -76,6 +77,8 @@ class Kubelet:
         #: resources the eviction manager finds short (``memory``, ``disk``), and when it last did
         self.pressure: dict[str, bool] = {"memory": False, "disk": False}
         self._pressure_seen: dict[str, float] = {}
+        #: volume usage as the eviction manager sees it (measured once a minute)
+        self.volume_stats = VolumeStats()
         self._heartbeat: TimerHandle | None = None
         self._last_report = 0.0
 
@@ -148,6 +151,7 @@ class Kubelet:
         except errors.ApiError:
             pass  # the kubelet retries at its next renewal
         self.sync_node_status()
+        local_storage_eviction(list(self.workers.values()), self.volume_stats, now)
         self._heartbeat = self.store.clock.call_later(ns.RENEW_INTERVAL, self._beat)
 
     def _create_lease(self, lease: Obj) -> None:
@@ -312,6 +316,7 @@ class Kubelet:
             worker = self.workers.pop(uid, None)
             if worker is not None:
                 worker.cancel()
+            self.volume_stats.forget(uid)
             return
         if self.down:
             return  # nobody is watching: power_on syncs every pod bound here
@@ -337,6 +342,7 @@ class Kubelet:
 
     def forget(self, uid: str) -> None:
         self.workers.pop(uid, None)
+        self.volume_stats.forget(uid)
 
 
 def _node_cond(ctype: str, status: str, reason: str, message: str, now: str) -> Obj:

@@ -53,6 +53,8 @@ class ContainerProcess:
     http_client: Callable[[HttpRequest], HttpResponse] = no_network
     memory_limit: int | None = None
     fs: FileSystem = field(default_factory=FileSystem)
+    #: the container's name: tmpfs pages it writes are charged to it
+    name: str = ""
     logs: list[tuple[float, str]] = field(default_factory=list)
     started_at: float = 0.0
     server: bh.Server | None = None
@@ -105,6 +107,7 @@ class ContainerProcess:
             fs=self.fs, env=dict(self.env), hostname=self.hostname, now=self.clock.now,
             out=self.write_log, err=self.write_log, resolve=self.resolve, flavour=self.profile.flavour,
             http=self.http_client, set_memory=self.set_memory, programs=dict(bh.PROGRAMS), tools=self.profile.tools,
+            container=self.name, memory_changed=self._check_memory,
         )
 
     def _step(self) -> None:
@@ -137,6 +140,7 @@ class ContainerProcess:
         self.exit_code = code
         self.listening = False
         self.stop_timers()
+        self._release_tmpfs()
         if self._program is not None:
             try:
                 self._program.close()
@@ -180,6 +184,7 @@ class ContainerProcess:
         self.exited = True
         self.listening = False
         self.stop_timers()
+        self._release_tmpfs()
         if self._program is not None:
             try:
                 self._program.close()
@@ -188,7 +193,23 @@ class ContainerProcess:
 
     def set_memory(self, size: int) -> None:
         self.memory = size
-        if self.memory_limit is not None and size > self.memory_limit and not self.exited:
+        self._check_memory()
+
+    def _tmpfs_volumes(self) -> list[FileSystem]:
+        return list({id(fs): fs for fs, _, _ in self.fs.mounts.values() if fs.memory_backed}.values())
+
+    def memory_usage(self) -> int:
+        """What the container's memory cgroup holds: the process plus the tmpfs pages it wrote
+        (an emptyDir with ``medium: Memory`` is RAM, charged to whoever filled it)."""
+        return self.memory + sum(fs.charged_to(self.name) for fs in self._tmpfs_volumes())
+
+    def _release_tmpfs(self) -> None:
+        """The container's cgroup is removed: its tmpfs pages move up to the pod's cgroup."""
+        for fs in self._tmpfs_volumes():
+            fs.release(self.name)
+
+    def _check_memory(self) -> None:
+        if self.memory_limit is not None and self.memory_usage() > self.memory_limit and not self.exited:
             self._exit(137, "OOMKilled")
 
     # ------------------------------------------------------------------ logs

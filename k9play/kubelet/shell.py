@@ -52,6 +52,13 @@ class FileSystem:
     dirs: set[str] = field(default_factory=lambda: {"/", "/tmp", "/etc", "/var", "/usr", "/bin", "/root"})
     #: mount path → (volume filesystem, path inside the volume, read-only)
     mounts: dict[str, tuple[FileSystem, str, bool]] = field(default_factory=dict)
+    #: sizes of files whose bytes are not kept (``dd`` output): path → bytes
+    sizes: dict[str, int] = field(default_factory=dict)
+    #: a tmpfs: its pages count toward the memory of the container that wrote them (path → container)
+    memory_backed: bool = False
+    writers: dict[str, str] = field(default_factory=dict)
+    #: the filesystem's size in bytes (a tmpfs's ``size=``); ``None``: never full
+    capacity: int | None = None
 
     def mount(self, path: str, volume: FileSystem, sub_path: str = "", read_only: bool = False) -> None:
         self.mounts[path.rstrip("/") or "/"] = (volume, "/" + sub_path.strip("/") if sub_path else "", read_only)
@@ -83,8 +90,36 @@ class FileSystem:
         if ro:
             return False
         fs.files[p] = (fs.files.get(p, "") + data) if append else data
+        fs.sizes.pop(p, None)
         fs.dirs.add(p.rsplit("/", 1)[0] or "/")
         return True
+
+    def write_bytes(self, path: str, size: int, writer: str = "") -> int:
+        """Replace ``path`` with ``size`` bytes whose content does not matter; returns how many
+        fit (fewer when the filesystem is full), ``-1`` on a read-only mount."""
+        fs, p, ro = self._route(path)
+        if ro:
+            return -1
+        old = fs.size_of(p) if p in fs.files else 0
+        room = size if fs.capacity is None else max(0, min(size, fs.capacity - (fs.used_bytes() - old)))
+        fs.files[p] = ""
+        fs.sizes[p] = room
+        fs.dirs.add(p.rsplit("/", 1)[0] or "/")
+        if fs.memory_backed:
+            fs.writers[p] = writer
+        return room
+
+    def size_of(self, path: str) -> int:
+        fs, p, _ = self._route(path)
+        return fs.sizes[p] if p in fs.sizes else len(fs.files.get(p, "").encode())
+
+    def used_bytes(self) -> int:
+        """Bytes held by this filesystem's own files (not its mounts): what ``du`` finds in a volume."""
+        return sum(self.sizes[p] if p in self.sizes else len(c.encode()) for p, c in self.files.items())
+
+    def charged_to(self, writer: str) -> int:
+        """tmpfs bytes that ``writer`` put here: the kernel charges them to its memory cgroup."""
+        return sum(self.size_of(p) for p, w in self.writers.items() if w == writer and p in self.files)
 
     def read(self, path: str) -> str | None:
         fs, p, _ = self._route(path)
@@ -95,15 +130,26 @@ class FileSystem:
         if ro:
             return False
         if p in fs.files:
-            del fs.files[p]
+            fs._forget(p)
             return True
         q = p.rstrip("/")
         if recursive and fs.is_dir(q):
             for f in [f for f in fs.files if f.startswith(q + "/")]:
-                del fs.files[f]
+                fs._forget(f)
             fs.dirs = {d for d in fs.dirs if d != q and not d.startswith(q + "/")}
             return True
         return False
+
+    def release(self, writer: str) -> None:
+        """``writer`` is gone: its pages stay, charged to the pod rather than to a container."""
+        for p, w in self.writers.items():
+            if w == writer:
+                self.writers[p] = ""
+
+    def _forget(self, path: str) -> None:
+        del self.files[path]
+        self.sizes.pop(path, None)
+        self.writers.pop(path, None)
 
     def listdir(self, path: str) -> list[str]:
         fs, p, _ = self._route(path)
@@ -139,6 +185,10 @@ class ShellContext:
     tools: frozenset[str] | None = None
     #: ask the runtime to account memory (``stress --vm-bytes``)
     set_memory: Callable[[int], None] = lambda n: None
+    #: the container's name: whose memory cgroup pays for what it writes to a tmpfs
+    container: str = ""
+    #: tell the runtime that tmpfs pages were charged to this container (it may be OOM-killed)
+    memory_changed: Callable[[], None] = lambda: None
     #: programs beyond sh builtins (``perl``, ``stress`` …), supplied by the behaviour model
     programs: dict[str, Callable[..., Generator[Sleep, None, int]]] = field(default_factory=dict)
     last_status: int = 0
