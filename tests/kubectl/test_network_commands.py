@@ -147,3 +147,16 @@ def test_exec_errors(web):
     assert run(web, "kubectl exec bb -c x -- ls").err == "error: container x not found in pod bb\n"
     r = run(web, "kubectl exec deploy/web -- curl -s localhost")
     assert "Welcome to nginx!" in r.out, "the first pod of a deployment, reaching itself on localhost"
+
+
+def test_service_commands_are_rbac_checked_for_other_users(k):
+    run(k, "kubectl create deployment web --image=nginx:1.27", 20)
+    assert run(k, "kubectl expose deploy web --port=80 --as alice").err == (
+        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "alice" cannot get resource '
+        '"deployments" in API group "apps" in the namespace "default"\n')
+    assert run(k, "kubectl get endpointslices --as alice").err == (
+        'Error from server (Forbidden): endpointslices.discovery.k8s.io is forbidden: User "alice" cannot list '
+        'resource "endpointslices" in API group "discovery.k8s.io" in the namespace "default"\n')
+    run(k, "kubectl create rolebinding alice-edits --clusterrole=edit --user=alice", 1)
+    assert run(k, "kubectl expose deploy web --port=80 --as alice").out == "service/web exposed\n"
+    assert run(k, "kubectl create service clusterip other --tcp=80 --as alice").out == "service/other created\n"
