@@ -10,7 +10,13 @@ a manual clock, then runs each command in order (or reads them from stdin):
 * ``apply PATH`` / ``delete PATH`` — as ``kubectl apply -f`` / ``kubectl delete -f``;
 * ``echo TEXT`` — print TEXT (marks steps in a transcript);
 * ``kubectl ARGS…`` — print exactly what kubectl prints;
-* ``fault KIND ARGS… [-n NS]`` — inject a fault (:data:`FAULT_USAGE`, :mod:`k9play.faults`).
+* ``fault KIND ARGS… [-n NS]`` — inject a fault (:data:`FAULT_USAGE`, :mod:`k9play.faults`);
+* ``curl [--from POD] [-n NS] [OPTIONS] URL`` — a request through the simulated network, from
+  outside the cluster or from a pod (:mod:`k9play.kubectl.curl`);
+* ``load svc/NAME|deploy/NAME RATE [-n NS]`` — a synthetic client sending RATE requests per
+  second (``30rps``; ``0`` stops it) to a Service's ready endpoints or a Deployment's ready pods.
+
+``--proxy-mode iptables|ipvs`` picks how the simulated kube-proxy balances (default iptables).
 
 The exit status is non-zero if any command failed; errors go to stderr.
 """
@@ -32,6 +38,7 @@ from k9play.cluster import Cluster
 from k9play.faults import FaultError, Faults
 from k9play.kubectl.commands import Kubectl, Result
 from k9play.manifests.sync import FolderSync
+from k9play.network import PROXY_MODES, ProxyMode
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 
@@ -120,14 +127,20 @@ class SimShell:
             self.emit(self.kubectl.run(["delete", *[a for p in args for a in ("-f", p)]]))
         elif verb == "kubectl":
             self.emit(self.kubectl.run(args))
+        elif verb == "curl":
+            from k9play.kubectl import curl
+
+            self.emit(curl.run(self.cluster, args))
+        elif verb == "load":
+            self.emit(run_load(self.cluster, args))
         elif verb == "fault":
             try:
                 self.emit(Result(out=run_fault(self.cluster.faults, args) + "\n"))
             except FaultError as e:
                 self.emit(Result(err=f"error: {e}\n", code=1))
         else:
-            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, delete, echo, fault, '
-                                 'kubectl)\n', code=1))
+            self.emit(Result(err=f'error: unknown command "{verb}" (advance, apply, curl, delete, echo, fault, '
+                                 'kubectl, load)\n', code=1))
 
 
 FAULT_USAGE = {
@@ -181,9 +194,39 @@ def run_fault(faults: Faults, args: list[str]) -> str:
     return faults.pressure(rest[0], rest[1])  # type: ignore[arg-type]
 
 
+def run_load(cluster: Cluster, args: list[str]) -> Result:
+    """``load svc/NAME|deploy/NAME RATE [-n NS]``: RATE requests per second (``30``, ``30rps``)
+    to a Service, or spread over a Deployment's ready pods."""
+    from k9play.network.traffic import parse_rate
+
+    namespace, words = "default", []
+    it = iter(args)
+    for a in it:
+        if a in ("-n", "--namespace"):
+            namespace = next(it, "default")
+        else:
+            words.append(a)
+    usage = Result(err="error: usage: load svc/NAME|deploy/NAME RATE [-n NS] (RATE: requests per second, e.g. "
+                       "30rps; 0 stops)\n", code=1)
+    if len(words) != 2 or "/" not in words[0]:
+        return usage
+    kind_text, _, name = words[0].partition("/")
+    kind = {"svc": "Service", "service": "Service", "deploy": "Deployment", "deployment": "Deployment"}.get(kind_text)
+    rate = parse_rate(words[1])
+    if kind is None or rate is None:
+        return usage
+    if cluster.store.try_get(kind, name, namespace) is None:
+        resource = "services" if kind == "Service" else "deployments.apps"
+        return Result(err=f'Error from server (NotFound): {resource} "{name}" not found\n', code=1)
+    cluster.network.traffic.set_rate(namespace, name, rate, kind)
+    what = f"{kind.lower()} {namespace}/{name}"
+    what = f"{rate:g} requests/s to {what}" if rate else f"no load on {what}"
+    return Result(out=f"load: {what}\n")
+
+
 def run_sim(paths: list[str], nodes: int, seed: int, commands: list[str] | None,
-            stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    cluster = Cluster(workers=nodes, seed=seed).start()
+            stdin: TextIO, out: TextIO, err: TextIO, proxy_mode: ProxyMode = "iptables") -> int:
+    cluster = Cluster(workers=nodes, seed=seed, proxy_mode=proxy_mode).start()
     shell = SimShell(cluster, out, err)
     if paths:
         missing = [p for p in paths if not Path(p).exists()]
@@ -221,11 +264,12 @@ def _stdin_lines(stdin: TextIO, out: TextIO) -> Iterable[str]:
         yield line
 
 
-def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float, skin: str | None = None) -> int:
+def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float, skin: str | None = None,
+            proxy_mode: ProxyMode = "iptables") -> int:
     from k9play.tui.app import K9playApp
 
     targets = paths or [str(bundled_samples())]
-    cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed).start()
+    cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed, proxy_mode=proxy_mode).start()
     sync = FolderSync(cluster.store, targets)
     sync.sync_all()
     K9playApp(cluster, sync, realtime=True, skin=skin).run()
@@ -268,8 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--seed", type=int, default=0, help="seed for generated names (default 0)")
         parser.add_argument("-c", "--command", action="append", dest="commands", metavar="COMMAND",
                             help="run COMMAND (repeatable); without -c, commands are read from stdin")
+        parser.add_argument("--proxy-mode", choices=PROXY_MODES, default="iptables",
+                            help="how the simulated kube-proxy picks endpoints (default iptables: at random)")
         ns = parser.parse_args(argv[1:])
-        return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr)
+        return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr, ns.proxy_mode)
     parser = argparse.ArgumentParser(prog="k9play", description="A Kubernetes playground in the terminal. "
                                      "Run `k9play sim --help` for the headless shell, `k9play init DIR` "
                                      "for a folder of samples to edit.")
@@ -282,9 +328,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="a k9s skin: a file, or a NAME in $XDG_CONFIG_HOME/k9play/skins/ or k9play's themes/ "
                              "(k9play-dark, k9play-light), or a Textual theme (default: $K9PLAY_SKIN, else k9s' "
                              "stock look; ctrl+p switches themes at run time)")
+    parser.add_argument("--proxy-mode", choices=PROXY_MODES, default="iptables",
+                        help="how the simulated kube-proxy picks endpoints (default iptables: at random)")
     parser.add_argument("--version", action="version", version=f"k9play {__version__}")
     ns = parser.parse_args(argv)
-    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, ns.skin)
+    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, skin=ns.skin, proxy_mode=ns.proxy_mode)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -218,3 +218,29 @@ class VirtualClock:
         finally:
             self._running = False
             self._wakeup = None
+
+
+def derived_rng(clock: VirtualClock, salt: str) -> random.Random:
+    """A private random stream for one component, seeded from the clock's current state.
+
+    Components that create objects of their own (Endpoints, EndpointSlices, Events …) draw
+    uids and name suffixes from a stream like this, so that adding them leaves the names the
+    shared stream gives every other object unchanged."""
+    return random.Random(f"{salt}/{clock.rng.getstate()[1][:8]!r}")
+
+
+class drawing_from:
+    """Make ``clock.rng`` a component's private stream for the duration of a ``with`` block."""
+
+    def __init__(self, clock: VirtualClock, rng: random.Random) -> None:
+        self.clock = clock
+        self.rng = rng
+        self._shared: random.Random | None = None
+
+    def __enter__(self) -> random.Random:
+        self._shared, self.clock.rng = self.clock.rng, self.rng
+        return self.rng
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._shared is not None
+        self.clock.rng = self._shared

@@ -19,9 +19,15 @@ from k9play.controllers.clusterroleaggregation import ClusterRoleAggregationCont
 from k9play.controllers.cronjob import CronJobController
 from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
+from k9play.controllers.endpoints import EndpointsController
+from k9play.controllers.endpointslice import EndpointSliceController
+from k9play.controllers.endpointslicemirroring import EndpointSliceMirroringController
 from k9play.controllers.garbagecollector import GarbageCollector
 from k9play.controllers.hpa import HorizontalPodAutoscalerController
+from k9play.controllers.ingressnginx import IngressNginxController
 from k9play.controllers.job import JobController
+from k9play.controllers.kubernetesservice import KubernetesServiceController
+from k9play.controllers.loadbalancer import LoadBalancerController
 from k9play.controllers.namespace import NamespaceController
 from k9play.controllers.nodelifecycle import NodeLifecycleController
 from k9play.controllers.persistentvolume import PersistentVolumeController
@@ -36,6 +42,7 @@ from k9play.controllers.tainteviction import TaintEvictionController
 from k9play.faults import Faults
 from k9play.kubelet.kubelet import KubeletManager
 from k9play.kubelet.metrics import Metrics
+from k9play.network import Network, ProxyMode
 from k9play.scheduler.scheduler import Scheduler
 
 CLUSTER_NAME = "k9play"
@@ -61,6 +68,12 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     TaintEvictionController,
     ClusterRoleAggregationController,
     ResourceQuotaController,
+    EndpointsController,
+    EndpointSliceController,
+    EndpointSliceMirroringController,
+    KubernetesServiceController,
+    LoadBalancerController,
+    IngressNginxController,
 )
 
 
@@ -102,6 +115,7 @@ class Cluster:
         mode: Mode = "manual",
         speed: float = 1.0,
         clock: VirtualClock | None = None,
+        proxy_mode: ProxyMode = "iptables",
     ) -> None:
         self.clock = clock or VirtualClock(mode, seed=seed, speed=speed)
         self.store = ObjectStore(self.clock)
@@ -112,6 +126,11 @@ class Cluster:
         self.kubelets = KubeletManager(self.store)
         #: the simulated metrics-server (pod/node usage, load knobs); HPAs and `kubectl top` read it
         self.metrics = Metrics(self.store, self.kubelets)
+        lb = next(c for c in self.controllers if isinstance(c, LoadBalancerController))
+        #: the data plane: cluster DNS, kube-proxy (``iptables`` or ``ipvs``), ingress-nginx, traffic
+        self.network = Network(self.store, self.kubelets, self.metrics, proxy_mode=proxy_mode,
+                               announcer=lb.announcing_node)
+        self.kubelets.network = self.network
         #: fault injection: nodes down and up, crashes, failing probes, registry outages, load, pressure
         self.faults = Faults(self)
         self.started = False

@@ -57,6 +57,7 @@ class Admission:
                 self._mutate_on_create(kind, obj, store, request_name)
             elif old is not None and kind == "Service":
                 _keep_allocations(obj, old)
+                _allocate_node_ports(obj, old, store)
             if kind == "DaemonSet":
                 _daemonset_template_generation(obj, old)
         except (AttributeError, TypeError, ValueError) as e:
@@ -88,6 +89,8 @@ class Admission:
             obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": format_time(store.clock.now())}
         elif kind == "Job":
             _generate_job_selector(obj)
+        elif kind == "Ingress":
+            _default_ingress_class(obj, store)
         from k9play.api.store import STATUS_KINDS, STATUS_ON_CREATE
 
         if kind in STATUS_KINDS and kind not in STATUS_ON_CREATE:
@@ -318,11 +321,9 @@ def _allocate_service(svc: Obj, store: ObjectStore) -> None:
     if stype == "ExternalName":
         return
     used_ips: set[str] = set()
-    used_ports: set[int] = set()
     for other in store.list("Service"):
         os_ = other.get("spec", {})
         used_ips.update(os_.get("clusterIPs") or [os_.get("clusterIP", "")])
-        used_ports.update(p.get("nodePort", 0) for p in os_.get("ports") or [])
     if spec.get("clusterIP") != "None":
         want = spec.get("clusterIP")
         if want:
@@ -339,22 +340,7 @@ def _allocate_service(svc: Obj, store: ObjectStore) -> None:
         spec["clusterIPs"] = ["None"]
     spec.setdefault("ipFamilies", ["IPv4"])
     spec.setdefault("ipFamilyPolicy", "SingleStack")
-    if stype in ("NodePort", "LoadBalancer"):
-        for p in spec.get("ports") or []:
-            np = p.get("nodePort")
-            if np:
-                if np in used_ports:
-                    raise errors.invalid("Service", svc["metadata"].get("name", ""), [errors.Cause(
-                        "spec.ports[0].nodePort", f"Invalid value: {np}: provided port is already allocated")])
-                if np not in NODE_PORT_RANGE:
-                    raise errors.invalid("Service", svc["metadata"].get("name", ""), [errors.Cause(
-                        "spec.ports[0].nodePort",
-                        f"Invalid value: {np}: provided port is not in the valid range. The range of valid ports "
-                        "is 30000-32767")])
-            else:
-                np = next(p for p in NODE_PORT_RANGE if p not in used_ports)
-                p["nodePort"] = np
-            used_ports.add(np)
+    _allocate_node_ports(svc, None, store)
     svc["status"] = {"loadBalancer": {}}
 
 
@@ -385,3 +371,106 @@ def _keep_allocations(new: Obj, old: Obj) -> None:
         for p in ns.get("ports") or []:
             if not p.get("nodePort") and old_ports.get((p.get("port"), p.get("protocol"))):
                 p["nodePort"] = old_ports[(p.get("port"), p.get("protocol"))]
+
+
+#: ``calculateRangeOffset``: the lower band of the NodePort range (min 16, max 128 ports,
+#: range/32) is kept for ports users ask for; automatic ones come from above it first
+NODE_PORT_STATIC_BAND = min(max(16, len(NODE_PORT_RANGE) // 32), 128)
+
+
+def _allocate_node_ports(svc: Obj, old: Obj | None, store: ObjectStore) -> None:
+    """NodePort allocation as the Service REST storage does it (``alloc.go``, v1.34).
+
+    Requested ports must be free and in range (``spec.ports[i].nodePort: Invalid value: N:
+    provided port is already allocated``); the others are drawn at random, from the upper band
+    first (``randomScanStrategyWithOffset``). LoadBalancer Services skip them with
+    ``allocateLoadBalancerNodePorts: false``; an ``externalTrafficPolicy: Local`` LoadBalancer
+    also gets a ``healthCheckNodePort``. A type change away from NodePort/LoadBalancer drops
+    the ports it no longer needs (``dropTypeDependentFields``); a ClusterIP Service that still
+    names one is invalid."""
+    spec = svc["spec"]
+    name = svc["metadata"].get("name", "")
+    stype = spec.get("type", "ClusterIP")
+    old_spec = (old or {}).get("spec") or {}
+    needs = stype == "NodePort" or (stype == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts", True))
+    if not needs:
+        if stype in ("ClusterIP", "ExternalName") and old_spec.get("type") in ("NodePort", "LoadBalancer"):
+            previous = {p.get("nodePort") for p in old_spec.get("ports") or []}
+            for p in spec.get("ports") or []:
+                if p.get("nodePort") in previous:
+                    del p["nodePort"]
+            if spec.get("healthCheckNodePort") == old_spec.get("healthCheckNodePort"):
+                spec.pop("healthCheckNodePort", None)
+        for i, p in enumerate(spec.get("ports") or []):
+            if p.get("nodePort") and stype in ("ClusterIP", "ExternalName"):
+                raise errors.invalid("Service", name, [errors.Cause(
+                    f"spec.ports[{i}].nodePort", f"Forbidden: may not be used when `type` is '{stype}'",
+                    "FieldValueForbidden")])
+        if stype != "LoadBalancer":
+            return
+    own = {p.get("nodePort") for p in old_spec.get("ports") or []} | {old_spec.get("healthCheckNodePort")}
+    used: set[int] = set()
+    for other in store.list("Service"):
+        if other["metadata"].get("uid") == svc["metadata"].get("uid"):
+            continue
+        os_ = other.get("spec") or {}
+        used.update(p.get("nodePort", 0) for p in os_.get("ports") or [])
+        used.add(os_.get("healthCheckNodePort", 0))
+    rng = random.Random(f"nodeports/{svc['metadata'].get('namespace', '')}/{name}")
+    wanted = [(f"spec.ports[{i}].nodePort", p) for i, p in enumerate(spec.get("ports") or [])] if needs else []
+    for path, p in wanted:
+        np = p.get("nodePort")
+        if not np:
+            continue
+        if np not in NODE_PORT_RANGE:
+            raise errors.invalid("Service", name, [errors.Cause(path, (
+                f"Invalid value: {np}: provided port is not in the valid range. The range of valid ports is "
+                f"{NODE_PORT_RANGE.start}-{NODE_PORT_RANGE.stop - 1}"))])
+        if np in used and np not in own:
+            raise errors.invalid("Service", name, [errors.Cause(
+                path, f"Invalid value: {np}: provided port is already allocated")])
+        used.add(np)
+    for _, p in wanted:
+        if not p.get("nodePort"):
+            p["nodePort"] = _next_node_port(used, rng)
+            used.add(p["nodePort"])
+    local = stype == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+    if local and not spec.get("healthCheckNodePort"):
+        spec["healthCheckNodePort"] = _next_node_port(used, rng)
+    elif not local and old is not None and spec.get("healthCheckNodePort") == old_spec.get("healthCheckNodePort"):
+        spec.pop("healthCheckNodePort", None)
+
+
+def _next_node_port(used: set[int], rng: random.Random) -> int:
+    base, size = NODE_PORT_RANGE.start, len(NODE_PORT_RANGE)
+    for lo, hi in ((NODE_PORT_STATIC_BAND, size), (0, NODE_PORT_STATIC_BAND)):
+        free = hi - lo - sum(1 for u in used if lo <= (u or 0) - base < hi)
+        if free <= 0:
+            continue
+        start = rng.randrange(lo, hi)
+        for k in range(hi - lo):
+            port = base + lo + (start - lo + k) % (hi - lo)
+            if port not in used:
+                return port
+    raise errors.ApiError("Internal error occurred: failed to allocate a nodePort: range is full", 500)
+
+
+# ------------------------------------------------------------------ ingress
+DEFAULT_INGRESS_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
+
+
+def _default_ingress_class(ing: Obj, store: ObjectStore) -> None:
+    """The DefaultIngressClass admission plugin: an Ingress created without a class (neither
+    ``spec.ingressClassName`` nor the legacy ``kubernetes.io/ingress.class`` annotation) gets
+    the default IngressClass; with several defaults, the newest, and of equally new ones the
+    lowest name (kubernetes#110974, v1.25)."""
+    spec = ing.setdefault("spec", {})
+    anns = ing.get("metadata", {}).get("annotations") or {}
+    if spec.get("ingressClassName") or "kubernetes.io/ingress.class" in anns:
+        return
+    defaults = [ic for ic in store.list("IngressClass")
+                if (ic["metadata"].get("annotations") or {}).get(DEFAULT_INGRESS_CLASS_ANNOTATION) == "true"]
+    if defaults:
+        stamp = max(ic["metadata"].get("creationTimestamp", "") for ic in defaults)
+        spec["ingressClassName"] = min(ic["metadata"]["name"] for ic in defaults
+                                       if ic["metadata"].get("creationTimestamp", "") == stamp)

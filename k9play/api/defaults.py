@@ -237,6 +237,11 @@ def default_service(svc: Obj) -> None:
         spec.setdefault("internalTrafficPolicy", "Cluster")
     if spec["type"] == "LoadBalancer":
         spec.setdefault("allocateLoadBalancerNodePorts", True)
+    if spec.get("sessionAffinity") == "ClientIP":
+        # DefaultClientIPServiceAffinitySeconds: three hours
+        cfg = spec.get("sessionAffinityConfig") or {}
+        if not isinstance((cfg.get("clientIP") or {}).get("timeoutSeconds"), int):
+            spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": 10800}}
 
 
 def default_namespace(ns: Obj) -> None:

@@ -664,12 +664,25 @@ INGRESSCLASS = [NAME, Column("CONTROLLER", lambda o, n: _spec(o).get("controller
                 Column("PARAMETERS", lambda o, n: "<none>"), AGE]
 NETWORKPOLICY = [NAME, Column("POD-SELECTOR", lambda o, n: format_label_selector(_spec(o).get("podSelector"))
                               .replace("<none>", "<none>")), AGE]
+def _list_with_more(items: list[str], limit: int = 3) -> str:
+    """``listWithMoreString``: the first three, then `` + N more...``; ``<unset>`` if none."""
+    text = ",".join(items[:limit])
+    if len(items) > limit:
+        return f"{text} + {len(items) - limit} more..."
+    return text or "<unset>"
+
+
+def _slice_ports(o: Obj, now: float) -> str:
+    return _list_with_more([str(p["port"]) if p.get("port") is not None else p.get("name") or "*"
+                            for p in o.get("ports") or []])
+
+
 ENDPOINTSLICE = [
     NAME,
     Column("ADDRESSTYPE", lambda o, n: o.get("addressType", "")),
-    Column("PORTS", lambda o, n: ",".join(str(p.get("port")) for p in o.get("ports") or []) or "<unset>"),
-    Column("ENDPOINTS", lambda o, n: ",".join(a for e in o.get("endpoints") or [] for a in e.get("addresses") or [])
-           or "<unset>"),
+    Column("PORTS", _slice_ports),
+    Column("ENDPOINTS", lambda o, n: _list_with_more([a for e in o.get("endpoints") or []
+                                                      for a in e.get("addresses") or []])),
     AGE,
 ]
 LIMITRANGE = [NAME, Column("CREATED AT", _created_at)]

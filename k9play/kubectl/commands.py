@@ -112,10 +112,19 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool] | None]] = {  # None: not a 
             "--replicas": None},  # gone since kubectl v1.18 (run makes pods only): unknown, as kubectl says
     "explain": {"--recursive": ("recursive", True), "--api-version": ("api-version", False),
                 "--output": ("explain-output", False)},
-    "create": {f"--{name}": (name if name != "user" else "subject-user", False) for name in (
+    "exec": {"-c": ("container", False), "--container": ("container", False), "-i": ("stdin", True),
+             "--stdin": ("stdin", True), "-t": ("tty", True), "--tty": ("tty", True), "-it": ("tty", True),
+             "-ti": ("tty", True), "-q": ("quiet", True), "--quiet": ("quiet", True)},
+    "expose": {"-l": ("labels", False), "--labels": ("labels", False), "--protocol": ("protocol", False),
+               "--target-port": ("target-port", False), "--type": ("type", False),
+               "--external-ip": ("external-ip", False), "--load-balancer-ip": ("load-balancer-ip", False),
+               "--session-affinity": ("session-affinity", False), "--cluster-ip": ("cluster-ip", False)},
+    "create": {**{f"--{name}": (name if name != "user" else "subject-user", False) for name in (
         "from-literal", "from-file", "from-env-file", "type", "cert", "key", "docker-server", "docker-username",
         "docker-password", "docker-email", "verb", "resource", "resource-name", "non-resource-url",
         "aggregation-rule", "role", "clusterrole", "user", "group", "serviceaccount", "hard", "scopes")},
+               "--tcp": ("tcp", False), "--clusterip": ("clusterip", False), "--node-port": ("node-port", False),
+               "--external-name": ("external-name", False)},
     "auth": {"--list": ("list", True), "-q": ("quiet", True), "--quiet": ("quiet", True),
              "--subresource": ("subresource", False)},
 }
@@ -249,14 +258,20 @@ class Kubectl:
         from k9play.kubectl import auth as auth_cmd
         from k9play.kubectl import create as create_cmd
         from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import describe_cmd, explain, get, logs, rollout, workloads
+        from k9play.kubectl import describe_cmd, exec_cmd, explain, get, logs, rollout, services, workloads
         from k9play.kubectl import run as run_cmd
+
+        def create(k: Kubectl, flags: Flags, result: Result) -> None:
+            if flags.args[:1] in (["service"], ["svc"]):
+                services.create_service(k, flags, result)
+            else:
+                create_cmd.run(k, flags, result)
 
         handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
             "get": get.run,
             "describe": describe_cmd.run,
             "apply": apply_cmd.run,
-            "create": create_cmd.run,
+            "create": create,
             "auth": auth_cmd.run,
             "delete": delete_cmd.run,
             "logs": logs.run,
@@ -266,6 +281,8 @@ class Kubectl:
             "rollout": rollout.run,
             "run": run_cmd.run,
             "explain": explain.run,
+            "exec": exec_cmd.run,
+            "expose": services.expose,
         }
         handler = handlers.get(verb)
         if handler is None:

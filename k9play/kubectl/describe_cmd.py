@@ -8,7 +8,7 @@ from k9play.api import errors
 from k9play.api.meta import Obj
 from k9play.kubectl.commands import CommandError, Flags, Result, resolve_resources
 from k9play.kubectl.describe import describe
-from k9play.kubectl.get import no_resources
+from k9play.kubectl.get import ENDPOINTS_DEPRECATED, no_resources
 
 if TYPE_CHECKING:
     from k9play.kubectl.commands import Kubectl
@@ -25,6 +25,8 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
     missing: list[str] = []
     for req in resolve_resources(flags.args):
         ns = namespace if req.rt.namespaced else None
+        if req.rt.kind == "Endpoints":
+            result.error(ENDPOINTS_DEPRECATED)
         if not req.names:
             objs = k.store.list(req.rt.kind, ns, selector)
         else:

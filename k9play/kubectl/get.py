@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from k9play.kubectl.commands import Kubectl
 
 OUTPUTS = ("", "wide", "yaml", "json", "name")
+#: the apiserver's warning for any request to v1 Endpoints, printed by kubectl on stderr
+ENDPOINTS_DEPRECATED = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
 
 
 def no_resources(namespace: str | None) -> str:
@@ -32,6 +34,8 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
                            "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
                            "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
     requests = resolve_resources(flags.args)
+    if any(r.rt.kind == "Endpoints" for r in requests):
+        result.error(ENDPOINTS_DEPRECATED)
     all_ns = flags.has("all-namespaces")
     namespace = None if all_ns else k.namespace_of(flags)
     try:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from k9play.api.quantity import QuantityError, milli, whole
+from k9play.kubelet.dd import program_dd
 from k9play.kubelet.images import parse_image
 from k9play.kubelet.shell import ShellContext, Sleep
 
@@ -37,56 +38,116 @@ MiB = 1024 * 1024
 class HttpReply:
     status: int
     body: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
-#: an HTTP endpoint model: (path, seconds since start, hostname) → reply
-HttpHandler = Callable[[str, float, str], HttpReply]
+@dataclass(frozen=True)
+class HttpCall:
+    """One HTTP request as a server model sees it."""
+
+    path: str
+    #: seconds since the process started
+    uptime: float
+    hostname: str
+    #: virtual seconds since the epoch (for servers that print the time)
+    now: float = 0.0
+    client_ip: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    #: ``sh -c CMD`` inside the serving container (agnhost netexec's ``/shell``), simulated
+    run: Callable[[str], str] = field(default=lambda cmd: "", compare=False)
+
+
+#: an HTTP endpoint model
+HttpHandler = Callable[[HttpCall], HttpReply]
 
 
 def _static(pages: dict[str, str], not_found: str = "404 page not found\n") -> HttpHandler:
-    def handle(path: str, uptime: float, hostname: str) -> HttpReply:
-        if path in pages:
-            return HttpReply(200, pages[path])
+    def handle(call: HttpCall) -> HttpReply:
+        if call.path.split("?", 1)[0] in pages:
+            return HttpReply(200, pages[call.path.split("?", 1)[0]])
         return HttpReply(404, not_found)
     return handle
 
 
 NGINX_WELCOME = (
-    "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n"
+    "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\n"
+    "body { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n"
+    "</head>\n<body>\n"
     "<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\n"
-    "working. Further configuration is required.</p>\n</body>\n</html>\n"
+    "working. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n"
+    '<a href="http://nginx.org/">nginx.org</a>.<br/>\nCommercial support is available at\n'
+    '<a href="http://nginx.com/">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n'
 )
 
 
-def _nginx(path: str, uptime: float, hostname: str) -> HttpReply:
-    if path in ("/", "/index.html"):
-        return HttpReply(200, NGINX_WELCOME)
-    return HttpReply(404, "<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found"
-                          "</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
+def nginx_error_page(status: int, reason: str) -> str:
+    """nginx's built-in error page (also what ingress-nginx answers for 404, 503, 308 …)."""
+    return (f"<html>\n<head><title>{status} {reason}</title></head>\n<body>\n<center><h1>{status} {reason}</h1>"
+            "</center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
 
 
-def _agnhost_liveness(path: str, uptime: float, hostname: str) -> HttpReply:
+def _nginx(call: HttpCall) -> HttpReply:
+    if call.path.split("?", 1)[0] in ("/", "/index.html"):
+        return HttpReply(200, NGINX_WELCOME, (("Content-Type", "text/html"),))
+    return HttpReply(404, nginx_error_page(404, "Not Found"), (("Content-Type", "text/html"),))
+
+
+def _ingress_nginx(call: HttpCall) -> HttpReply:
+    """The controller's own endpoints (``/healthz`` on 10254); routing is the network's job."""
+    if call.path in ("/healthz", "/is-dynamic-lb-initialized"):
+        return HttpReply(200, "ok")
+    return HttpReply(404, nginx_error_page(404, "Not Found"))
+
+
+def _agnhost_liveness(call: HttpCall) -> HttpReply:
     """``agnhost liveness``: /healthz answers 200 for 10 s after start, then 500."""
-    if path == "/healthz":
-        if uptime > 10:
-            return HttpReply(500, f"error: {uptime:.6f}")
+    if call.path == "/healthz":
+        if call.uptime > 10:
+            return HttpReply(500, f"error: {call.uptime:.6f}")
         return HttpReply(200, "ok")
     return HttpReply(404, "404 page not found\n")
 
 
-def _serve_hostname(path: str, uptime: float, hostname: str) -> HttpReply:
-    return HttpReply(200, hostname)
+def _serve_hostname(call: HttpCall) -> HttpReply:
+    return HttpReply(200, call.hostname)
 
 
-def _netexec(path: str, uptime: float, hostname: str) -> HttpReply:
+def _go_time(t: float, uptime: float) -> str:
+    """Go's ``time.Now().String()`` in UTC, with the monotonic reading."""
+    import datetime as _dt
+
+    d = _dt.datetime.fromtimestamp(t, _dt.UTC)
+    nanos = round((t - int(t)) * 1e9)
+    return f"{d:%Y-%m-%d %H:%M:%S}.{nanos:09d} +0000 UTC m=+{uptime:.9f}"
+
+
+def _netexec(call: HttpCall) -> HttpReply:
+    """``agnhost netexec`` (test/images/agnhost/netexec): ``/`` prints the time, ``/hostname``,
+    ``/echo?msg=``, ``/clientip``, ``/header?key=``, ``/healthz``, ``/shell?cmd=`` (run in the
+    simulated shell, answered as ``{"output":"…"}``), ``/exit`` is refused (it would stop the
+    server); unknown paths answer 404."""
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(call.path)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    path = parts.path
+    if path == "/":
+        return HttpReply(200, f"NOW: {_go_time(call.now, call.uptime)}")
     if path == "/hostname":
-        return HttpReply(200, hostname)
+        return HttpReply(200, call.hostname)
     if path in ("/healthz", "/readyz"):
-        return HttpReply(200, "ok")
-    if path.startswith("/echo"):
-        msg = path.split("msg=", 1)[1] if "msg=" in path else ""
-        return HttpReply(200, msg)
-    return HttpReply(200, "NOW: ")
+        return HttpReply(200, "")
+    if path == "/echo":
+        return HttpReply(200, query.get("msg", ""))
+    if path == "/clientip":
+        return HttpReply(200, f"{call.client_ip}:54321")
+    if path == "/header":
+        wanted = query.get("key", "").lower()
+        return HttpReply(200, next((v for k, v in call.headers if k.lower() == wanted), ""))
+    if path == "/shell":
+        return HttpReply(200, json.dumps({"output": call.run(query.get("cmd", ""))}, separators=(",", ":")) + "\n")
+    return HttpReply(404, "404 page not found\n")
 
 
 @dataclass(frozen=True)
@@ -103,6 +164,8 @@ class Server:
     #: environment variables one of which must be set, or the server exits at once
     requires_env: tuple[str, ...] = ()
     missing_env_log: str = ""
+    #: CPU seconds one request costs (what traffic adds to the container's usage)
+    request_cpu: float = 0.0005
 
 
 @dataclass(frozen=True)
@@ -116,6 +179,8 @@ class ImageProfile:
     flavour: str = "gnu"  # error-message style of its tools: busybox or gnu
     tags: str | None = None  # regex of tags that exist (None: any tag pulls)
     server: Server | None = None
+    #: network tools the image ships (``None``: assume any of curl, wget, nslookup)
+    tools: frozenset[str] | None = None
 
 
 _NGINX_LOGS = (
@@ -125,6 +190,9 @@ _NGINX_LOGS = (
     "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
     "/docker-entrypoint.sh: Configuration complete; ready for start up",
 )
+
+#: busybox's applets include wget and nslookup, not curl
+BUSYBOX_TOOLS = frozenset({"wget", "nslookup"})
 
 PROFILES: dict[str, ImageProfile] = {p.repo: p for p in (
     ImageProfile("nginx", 72_000_000, ("/docker-entrypoint.sh",), ("nginx", "-g", "daemon off;"),
@@ -138,9 +206,12 @@ PROFILES: dict[str, ImageProfile] = {p.repo: p for p in (
                                      "domain name, using 10.244.0.2. Set the 'ServerName' directive globally to "
                                      "suppress this message",), memory=10 * MiB)),
     ImageProfile("busybox", 2_200_000, (), ("sh",), flavour="busybox",
-                 tags=r"(latest|musl|glibc|uclibc|stable|1\.(?:2[0-9]|3[0-7])(?:\.[0-9])?)(?:-[a-z0-9.-]+)?"),
+                 tags=r"(latest|musl|glibc|uclibc|stable|1\.(?:2[0-9]|3[0-7])(?:\.[0-9])?)(?:-[a-z0-9.-]+)?",
+                 tools=BUSYBOX_TOOLS),
     ImageProfile("alpine", 3_600_000, (), ("/bin/sh",), flavour="busybox",
-                 tags=r"(latest|edge|3(?:\.(?:[0-9]|1[0-9]|2[0-2]))?(?:\.[0-9]{1,2})?)"),
+                 tags=r"(latest|edge|3(?:\.(?:[0-9]|1[0-9]|2[0-2]))?(?:\.[0-9]{1,2})?)", tools=BUSYBOX_TOOLS),
+    ImageProfile("curlimages/curl", 10_000_000, ("/entrypoint.sh",), ("curl",), flavour="busybox",
+                 tools=frozenset({"curl", "wget", "nslookup"})),
     ImageProfile("ubuntu", 29_000_000, (), ("/bin/bash",)),
     ImageProfile("debian", 49_000_000, (), ("bash",)),
     ImageProfile("redis", 45_000_000, ("docker-entrypoint.sh",), ("redis-server",),
@@ -167,11 +238,19 @@ PROFILES: dict[str, ImageProfile] = {p.repo: p for p in (
     ImageProfile("registry.k8s.io/e2e-test-images/agnhost", 51_000_000, ("/agnhost",), ()),
     ImageProfile("registry.k8s.io/goproxy", 5_500_000, ("/goproxy",), (),
                  server=Server((8080,), logs=("Listening on :8080",))),
+    # index.php runs a million square roots per request: ~20 ms of one core, which is what
+    # makes the HPA walkthrough's single wget loop ask for ~600m (the docs show 305 % of 200m)
     ImageProfile("registry.k8s.io/hpa-example", 180_000_000, (), ("apache2-foreground",),
-                 server=Server((80,), _static({"/": "OK!"}), memory=20 * MiB)),
+                 server=Server((80,), _static({"/": "OK!"}), memory=20 * MiB, request_cpu=0.02)),
+    ImageProfile("registry.k8s.io/ingress-nginx/controller", 105_000_000, ("/usr/bin/dumb-init", "--"),
+                 ("/nginx-ingress-controller",),
+                 server=Server((80, 443, 8443, 10254), _ingress_nginx, start_seconds=2.0, memory=90 * MiB,
+                               logs=("NGINX Ingress controller", "  Release:       v1.12.1",
+                                     "  Build:         git-9ff0c8a3f", "  Repository:    https://github.com/kubernetes/"
+                                     "ingress-nginx", "  nginx version: nginx/1.25.5"))),
     ImageProfile("registry.k8s.io/pause", 320_000, ("/pause",), (), server=Server(())),
-    ImageProfile("registry.k8s.io/busybox", 1_200_000, (), ("sh",), flavour="busybox"),
-    ImageProfile("k8s.gcr.io/busybox", 1_200_000, (), ("sh",), flavour="busybox"),
+    ImageProfile("registry.k8s.io/busybox", 1_200_000, (), ("sh",), flavour="busybox", tools=BUSYBOX_TOOLS),
+    ImageProfile("k8s.gcr.io/busybox", 1_200_000, (), ("sh",), flavour="busybox", tools=BUSYBOX_TOOLS),
     ImageProfile("registry.k8s.io/echoserver", 46_000_000, (), ("/usr/local/bin/run.sh",),
                  server=Server((8080,), _serve_hostname)),
 )}
@@ -187,6 +266,7 @@ SERVER_PROGRAMS: dict[str, Server] = {
     "postgres": PROFILES["postgres"].server,  # type: ignore[dict-item]
     "apache2-foreground": PROFILES["registry.k8s.io/hpa-example"].server,  # type: ignore[dict-item]
     "/goproxy": PROFILES["registry.k8s.io/goproxy"].server,  # type: ignore[dict-item]
+    "/nginx-ingress-controller": PROFILES["registry.k8s.io/ingress-nginx/controller"].server,  # type: ignore[dict-item]
     "/pause": Server(()),
 }
 
@@ -358,6 +438,7 @@ def program_agnhost(ctx: ShellContext, argv: list[str]) -> Program:
 PROGRAMS: dict[str, Callable[[ShellContext, list[str]], Program]] = {
     "perl": program_perl,
     "stress": program_stress,
+    "dd": program_dd,
     "agnhost": program_agnhost,
 }
 
@@ -394,6 +475,9 @@ def server_for(argv: list[str], profile: ImageProfile) -> Server | None:
     """Does this command line run a server, and which?"""
     if not argv:
         return profile.server
+    if argv[0].rsplit("/", 1)[-1] in ("dumb-init", "tini") and len(argv) > 1:
+        rest = argv[2:] if argv[1] == "--" else argv[1:]
+        return server_for(rest, profile) if rest else None
     names = [a.rsplit("/", 1)[-1] for a in argv]
     if names[0] in ("agnhost",) or argv[0] == "/agnhost":
         return agnhost_server(argv)

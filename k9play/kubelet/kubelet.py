@@ -27,6 +27,8 @@ from k9play.kubelet import images
 from k9play.kubelet import nodestatus as ns
 from k9play.kubelet.configsync import ConfigSync
 from k9play.kubelet.container import BackOff, ContainerRun
+from k9play.kubelet.eviction import VolumeStats, local_storage_eviction
+from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse, PodNetwork, no_network
 from k9play.kubelet.podworker import PodWorker
 from k9play.kubelet.probes import ProbeResult
 from k9play.kubelet.shell import FileSystem
@@ -67,12 +69,16 @@ class Kubelet:
         self._dirty: set[str] = set()
         #: full image references the registry refuses to serve (shared by every kubelet)
         self.unpullable: set[str] = set()
+        #: the cluster's simulated network (DNS, Services, ingress), set by the manager
+        self.network: PodNetwork | None = None
         #: the machine is off: no status, no lease, no containers
         self.down = False
         self.boots = 0
         #: resources the eviction manager finds short (``memory``, ``disk``), and when it last did
         self.pressure: dict[str, bool] = {"memory": False, "disk": False}
         self._pressure_seen: dict[str, float] = {}
+        #: volume usage as the eviction manager sees it (measured once a minute)
+        self.volume_stats = VolumeStats()
         self._heartbeat: TimerHandle | None = None
         self._last_report = 0.0
 
@@ -145,6 +151,7 @@ class Kubelet:
         except errors.ApiError:
             pass  # the kubelet retries at its next renewal
         self.sync_node_status()
+        local_storage_eviction(list(self.workers.values()), self.volume_stats, now)
         self._heartbeat = self.store.clock.call_later(ns.RENEW_INTERVAL, self._beat)
 
     def _create_lease(self, lease: Obj) -> None:
@@ -271,27 +278,32 @@ class Kubelet:
         for requested, done in self._pulling.pop(image, []):
             done(ok, now - requested, took, err)
 
-    # ------------------------------------------------------------------- DNS
-    def resolve_in(self, namespace: str) -> Callable[[str], str | None]:
-        """A resolver for containers of ``namespace``: Service names as CoreDNS answers them."""
+    # ------------------------------------------------------------------- network
+    def resolver(self, namespace: str, pod: str) -> Callable[[str], DnsAnswer]:
+        """The cluster DNS as the containers of ``pod`` see it (``nslookup``, ``wget`` …)."""
+        if self.network is not None:
+            return self.network.resolver(namespace, pod)
+        return self._service_ip_resolver(namespace)
 
-        def resolve(name: str) -> str | None:
-            name = name.rstrip(".")
-            parts = name.split(".")
-            if name.endswith(f".svc.{CLUSTER_DOMAIN}"):
+    def http_client(self, namespace: str, pod: str) -> Callable[[HttpRequest], HttpResponse]:
+        """The network as the containers of ``pod`` see it (``wget``/``curl``)."""
+        return self.network.client(namespace, pod) if self.network is not None else no_network
+
+    def _service_ip_resolver(self, namespace: str) -> Callable[[str], DnsAnswer]:
+        """Without a simulated network: Service names resolve to their ClusterIP, nothing else."""
+
+        def resolve(name: str) -> DnsAnswer:
+            parts = name.rstrip(".").split(".")
+            if name.rstrip(".").endswith(f".svc.{CLUSTER_DOMAIN}"):
                 parts = parts[: -len(CLUSTER_DOMAIN.split(".")) - 1]
             elif len(parts) == 3 and parts[2] == "svc":
                 parts = parts[:2]
-            if len(parts) == 1:
-                svc, ns = parts[0], namespace
-            elif len(parts) == 2:
-                svc, ns = parts
-            else:
-                return None
-            obj = self.store.try_get("Service", svc, ns) if ns else None
-            if obj is None:
-                return None
-            return (obj.get("spec") or {}).get("clusterIP") or None
+            svc_name, ns = (parts[0], namespace) if len(parts) == 1 else ([*parts, ""])[:2]
+            obj = self.store.try_get("Service", svc_name, ns) if ns and len(parts) <= 2 else None
+            ip = (obj.get("spec") or {}).get("clusterIP") if obj is not None else None
+            if not ip or ip == "None":
+                return DnsAnswer(name, error="NXDOMAIN")
+            return DnsAnswer(name, f"{svc_name}.{ns}.svc.{CLUSTER_DOMAIN}", (ip,))
 
         return resolve
 
@@ -304,6 +316,7 @@ class Kubelet:
             worker = self.workers.pop(uid, None)
             if worker is not None:
                 worker.cancel()
+            self.volume_stats.forget(uid)
             return
         if self.down:
             return  # nobody is watching: power_on syncs every pod bound here
@@ -329,6 +342,7 @@ class Kubelet:
 
     def forget(self, uid: str) -> None:
         self.workers.pop(uid, None)
+        self.volume_stats.forget(uid)
 
 
 def _node_cond(ctype: str, status: str, reason: str, message: str, now: str) -> Obj:
@@ -350,6 +364,18 @@ class KubeletManager:
         self.unpullable: set[str] = set()
         self._next_index = 0
         self._unsub: list[Any] = []
+        self._network: PodNetwork | None = None
+
+    @property
+    def network(self) -> PodNetwork | None:
+        """The simulated network every kubelet's containers use (``k9play.network``)."""
+        return self._network
+
+    @network.setter
+    def network(self, net: PodNetwork | None) -> None:
+        self._network = net
+        for kubelet in self.kubelets.values():
+            kubelet.network = net
 
     def start(self) -> None:
         self._unsub.append(self.store.add_handler("Node", self._on_node))
@@ -374,6 +400,7 @@ class KubeletManager:
             kubelet = Kubelet(self.store, name, self._next_index)
             kubelet.volume_data = self.volume_data
             kubelet.unpullable = self.unpullable
+            kubelet.network = self._network
             self._next_index += 1
             self.kubelets[name] = kubelet
             self.store.clock.call_soon(kubelet.register)

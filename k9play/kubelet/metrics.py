@@ -128,6 +128,7 @@ class _Running:
     profile: bh.ImageProfile
     argv: list[str]
     memory: int | None  # what the process holds (None: not known without the kubelet)
+    tmpfs: int = 0  # tmpfs pages it wrote (``medium: Memory`` emptyDirs), charged to its cgroup
 
     @property
     def name(self) -> str:
@@ -577,7 +578,8 @@ def _worker_runs(worker: Any) -> list[_Running]:
         if c.state != "running" or proc is None or proc.exited:
             continue
         out.append(_Running(c.spec, c.started_at if c.started_at is not None else proc.started_at,
-                            proc.overrides, proc.server is not None, proc.profile, list(proc.argv), proc.memory))
+                            proc.overrides, proc.server is not None, proc.profile, list(proc.argv), proc.memory,
+                            proc.memory_usage() - proc.memory))
     return out
 
 
@@ -635,6 +637,10 @@ def _cpu_nanos(r: _Running, load: int) -> int:
 
 
 def _memory(r: _Running) -> int:
+    return _process_memory(r) + r.tmpfs
+
+
+def _process_memory(r: _Running) -> int:
     if r.overrides.memory is not None:
         return r.overrides.memory
     if r.memory is not None:

@@ -124,6 +124,8 @@ def build_status(worker: PodWorker, pod: Obj, now: str) -> Obj:
         "hostIPs": [{"ip": worker.kubelet.node_ip}],
         "phase": current_phase,
     }
+    if worker.evicted:
+        status["reason"], status["message"] = "Evicted", worker.evicted
     if worker.init:
         status["initContainerStatuses"] = [c.status() for c in worker.init]
     if worker.pod_ip:

@@ -64,6 +64,8 @@ class PodWorker:
         self.initialized = not self.init
         self.terminating = False
         self.terminal_phase: str | None = None
+        #: the eviction manager's message once it evicted the pod (status ``reason: Evicted``)
+        self.evicted: str | None = None
         self.volumes: dict[str, tuple[FileSystem, str]] = {}
         self._mount_backoff = 0.0
         self._timers: list[TimerHandle] = []
@@ -271,7 +273,8 @@ class PodWorker:
         proc = ContainerProcess(
             clock=self.clock, argv=argv, profile=profile, overrides=bh.overrides_for(pod, c.name), env=env,
             hostname=self._hostname(pod), on_exit=lambda code, reason: self._exited(c, proc, code, reason),
-            resolve=self.kubelet.resolve_in(self.namespace), memory_limit=mem_limit,
+            resolve=self.kubelet.resolver(self.namespace, self.name),
+            http_client=self.kubelet.http_client(self.namespace, self.name), memory_limit=mem_limit, name=c.name,
         )
         mount_volumes(proc.fs, c.spec, self.volumes)
         if c.process is not None:
@@ -483,12 +486,25 @@ class PodWorker:
             c.process.terminate(float(grace))
         self.write_status()
 
+    def evict(self, message: str, grace: int) -> None:
+        """``evictPod``: the pod is Failed with reason ``Evicted`` at once and its containers
+        are killed; unlike a deletion, the pod object stays (its controller replaces it)."""
+        if self.terminating or self.terminal_phase:
+            return
+        self.event(WARNING, "Evicted", message)
+        self.evicted, self.terminal_phase = message, "Failed"
+        self.terminate(grace)
+
     def _finish(self) -> None:
         app = [c for c in self.containers if c.state == "terminated"]
         ok = bool(app) and len(app) == len(self.containers) and all(c.exit_code == 0 for c in app)
         self.terminal_phase = self.terminal_phase or ("Succeeded" if ok else "Failed")
         self.write_status()
-        if self.pod() is not None:
+        pod = self.pod()
+        if self.evicted and pod is not None and not pod["metadata"].get("deletionTimestamp"):
+            self.terminating = False  # stopped, not deleted: a later DELETE finishes it
+            return
+        if pod is not None:
             try:
                 self.store.delete("Pod", self.name, self.namespace, grace_period=0, uid=self.uid)
             except errors.ApiError:

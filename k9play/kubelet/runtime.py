@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from k9play.kubelet import behaviour as bh
+from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse, no_dns, no_network
 from k9play.kubelet.shell import (
     FileSystem,
     ParseError,
@@ -48,10 +49,12 @@ class ContainerProcess:
     env: dict[str, str]
     hostname: str
     on_exit: Callable[[int, str], None]
-    resolve: Callable[[str], str | None] = lambda name: None
-    http_client: Callable[[str], tuple[int, str] | None] = lambda url: None
+    resolve: Callable[[str], DnsAnswer] = no_dns
+    http_client: Callable[[HttpRequest], HttpResponse] = no_network
     memory_limit: int | None = None
     fs: FileSystem = field(default_factory=FileSystem)
+    #: the container's name: tmpfs pages it writes are charged to it
+    name: str = ""
     logs: list[tuple[float, str]] = field(default_factory=list)
     started_at: float = 0.0
     server: bh.Server | None = None
@@ -103,7 +106,8 @@ class ContainerProcess:
         return ShellContext(
             fs=self.fs, env=dict(self.env), hostname=self.hostname, now=self.clock.now,
             out=self.write_log, err=self.write_log, resolve=self.resolve, flavour=self.profile.flavour,
-            http=self.http_client, set_memory=self.set_memory, programs=dict(bh.PROGRAMS),
+            http=self.http_client, set_memory=self.set_memory, programs=dict(bh.PROGRAMS), tools=self.profile.tools,
+            container=self.name, memory_changed=self._check_memory,
         )
 
     def _step(self) -> None:
@@ -136,6 +140,7 @@ class ContainerProcess:
         self.exit_code = code
         self.listening = False
         self.stop_timers()
+        self._release_tmpfs()
         if self._program is not None:
             try:
                 self._program.close()
@@ -179,6 +184,7 @@ class ContainerProcess:
         self.exited = True
         self.listening = False
         self.stop_timers()
+        self._release_tmpfs()
         if self._program is not None:
             try:
                 self._program.close()
@@ -187,7 +193,23 @@ class ContainerProcess:
 
     def set_memory(self, size: int) -> None:
         self.memory = size
-        if self.memory_limit is not None and size > self.memory_limit and not self.exited:
+        self._check_memory()
+
+    def _tmpfs_volumes(self) -> list[FileSystem]:
+        return list({id(fs): fs for fs, _, _ in self.fs.mounts.values() if fs.memory_backed}.values())
+
+    def memory_usage(self) -> int:
+        """What the container's memory cgroup holds: the process plus the tmpfs pages it wrote
+        (an emptyDir with ``medium: Memory`` is RAM, charged to whoever filled it)."""
+        return self.memory + sum(fs.charged_to(self.name) for fs in self._tmpfs_volumes())
+
+    def _release_tmpfs(self) -> None:
+        """The container's cgroup is removed: its tmpfs pages move up to the pod's cgroup."""
+        for fs in self._tmpfs_volumes():
+            fs.release(self.name)
+
+    def _check_memory(self) -> None:
+        if self.memory_limit is not None and self.memory_usage() > self.memory_limit and not self.exited:
             self._exit(137, "OOMKilled")
 
     # ------------------------------------------------------------------ logs
@@ -223,15 +245,23 @@ class ContainerProcess:
             return ExecResult(1, "".join(out) or "k9play.dev/liveness-fail-after: failing on purpose")
         return ExecResult(code, "".join(out))
 
-    def http_get(self, port: int, path: str) -> bh.HttpReply | None:
-        """An HTTP GET to the container; ``None`` when nothing listens on ``port``."""
+    def http_get(self, port: int, path: str, client_ip: str = "",
+                 headers: tuple[tuple[str, str], ...] = ()) -> bh.HttpReply | None:
+        """An HTTP GET to the container; ``None`` when nothing listens on ``port`` or what
+        listens does not speak HTTP (:meth:`tcp_open` tells the two apart)."""
         if not self.listening or self.server is None or port not in self.server.ports:
             return None
         if self.failing():
             return bh.HttpReply(500, "k9play.dev/liveness-fail-after")
         if self.server.http is None:
             return None
-        return self.server.http(path, self.clock.now() - self.started_at, self.hostname)
+        now = self.clock.now()
+        return self.server.http(bh.HttpCall(path, now - self.started_at, self.hostname, now, client_ip, headers,
+                                            self._run_output))
+
+    def _run_output(self, cmd: str) -> str:
+        """``sh -c cmd`` inside this container, stdout and stderr together (netexec ``/shell``)."""
+        return self.exec(["sh", "-c", cmd], 60.0).output
 
     def tcp_open(self, port: int) -> bool:
         if self.failing():

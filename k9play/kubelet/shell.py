@@ -19,8 +19,12 @@ import re
 import shlex
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from k9play.kubelet.shell_syntax import Node, ParseError, Word, parse
+
+if TYPE_CHECKING:
+    from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse
 
 #: Loop iterations a script may run without sleeping before it is treated as a busy loop.
 MAX_BUSY_STEPS = 10_000
@@ -48,6 +52,13 @@ class FileSystem:
     dirs: set[str] = field(default_factory=lambda: {"/", "/tmp", "/etc", "/var", "/usr", "/bin", "/root"})
     #: mount path → (volume filesystem, path inside the volume, read-only)
     mounts: dict[str, tuple[FileSystem, str, bool]] = field(default_factory=dict)
+    #: sizes of files whose bytes are not kept (``dd`` output): path → bytes
+    sizes: dict[str, int] = field(default_factory=dict)
+    #: a tmpfs: its pages count toward the memory of the container that wrote them (path → container)
+    memory_backed: bool = False
+    writers: dict[str, str] = field(default_factory=dict)
+    #: the filesystem's size in bytes (a tmpfs's ``size=``); ``None``: never full
+    capacity: int | None = None
 
     def mount(self, path: str, volume: FileSystem, sub_path: str = "", read_only: bool = False) -> None:
         self.mounts[path.rstrip("/") or "/"] = (volume, "/" + sub_path.strip("/") if sub_path else "", read_only)
@@ -79,8 +90,36 @@ class FileSystem:
         if ro:
             return False
         fs.files[p] = (fs.files.get(p, "") + data) if append else data
+        fs.sizes.pop(p, None)
         fs.dirs.add(p.rsplit("/", 1)[0] or "/")
         return True
+
+    def write_bytes(self, path: str, size: int, writer: str = "") -> int:
+        """Replace ``path`` with ``size`` bytes whose content does not matter; returns how many
+        fit (fewer when the filesystem is full), ``-1`` on a read-only mount."""
+        fs, p, ro = self._route(path)
+        if ro:
+            return -1
+        old = fs.size_of(p) if p in fs.files else 0
+        room = size if fs.capacity is None else max(0, min(size, fs.capacity - (fs.used_bytes() - old)))
+        fs.files[p] = ""
+        fs.sizes[p] = room
+        fs.dirs.add(p.rsplit("/", 1)[0] or "/")
+        if fs.memory_backed:
+            fs.writers[p] = writer
+        return room
+
+    def size_of(self, path: str) -> int:
+        fs, p, _ = self._route(path)
+        return fs.sizes[p] if p in fs.sizes else len(fs.files.get(p, "").encode())
+
+    def used_bytes(self) -> int:
+        """Bytes held by this filesystem's own files (not its mounts): what ``du`` finds in a volume."""
+        return sum(self.sizes[p] if p in self.sizes else len(c.encode()) for p, c in self.files.items())
+
+    def charged_to(self, writer: str) -> int:
+        """tmpfs bytes that ``writer`` put here: the kernel charges them to its memory cgroup."""
+        return sum(self.size_of(p) for p, w in self.writers.items() if w == writer and p in self.files)
 
     def read(self, path: str) -> str | None:
         fs, p, _ = self._route(path)
@@ -91,15 +130,26 @@ class FileSystem:
         if ro:
             return False
         if p in fs.files:
-            del fs.files[p]
+            fs._forget(p)
             return True
         q = p.rstrip("/")
         if recursive and fs.is_dir(q):
             for f in [f for f in fs.files if f.startswith(q + "/")]:
-                del fs.files[f]
+                fs._forget(f)
             fs.dirs = {d for d in fs.dirs if d != q and not d.startswith(q + "/")}
             return True
         return False
+
+    def release(self, writer: str) -> None:
+        """``writer`` is gone: its pages stay, charged to the pod rather than to a container."""
+        for p, w in self.writers.items():
+            if w == writer:
+                self.writers[p] = ""
+
+    def _forget(self, path: str) -> None:
+        del self.files[path]
+        self.sizes.pop(path, None)
+        self.writers.pop(path, None)
 
     def listdir(self, path: str) -> list[str]:
         fs, p, _ = self._route(path)
@@ -125,14 +175,20 @@ class ShellContext:
     now: Callable[[], float]
     out: Callable[[str], None]
     err: Callable[[str], None]
-    #: DNS lookup for ``nslookup``/``wget``: the address of a name, or ``None``
-    resolve: Callable[[str], str | None] = lambda name: None
+    #: the cluster DNS as this container sees it (``nslookup``, and the tools' name lookups)
+    resolve: Callable[[str], DnsAnswer] = field(default_factory=lambda: _no_dns)
     #: ``busybox`` or ``gnu``: which flavour of error messages the image's tools print
     flavour: str = "busybox"
-    #: HTTP client for wget/curl: (url) → (status, body) or None when nothing answers
-    http: Callable[[str], tuple[int, str] | None] = lambda url: None
+    #: the network as this container sees it: one HTTP exchange for ``wget``/``curl``
+    http: Callable[[HttpRequest], HttpResponse] = field(default_factory=lambda: _no_network)
+    #: network tools the image ships (``None``: all of them)
+    tools: frozenset[str] | None = None
     #: ask the runtime to account memory (``stress --vm-bytes``)
     set_memory: Callable[[int], None] = lambda n: None
+    #: the container's name: whose memory cgroup pays for what it writes to a tmpfs
+    container: str = ""
+    #: tell the runtime that tmpfs pages were charged to this container (it may be OOM-killed)
+    memory_changed: Callable[[], None] = lambda: None
     #: programs beyond sh builtins (``perl``, ``stress`` …), supplied by the behaviour model
     programs: dict[str, Callable[..., Generator[Sleep, None, int]]] = field(default_factory=dict)
     last_status: int = 0
@@ -142,6 +198,18 @@ class ShellContext:
 
 # ------------------------------------------------------------------- running
 Program = Generator[Sleep, None, int]
+
+
+def _no_dns(name: str) -> DnsAnswer:
+    from k9play.kubelet.netclient import no_dns
+
+    return no_dns(name)
+
+
+def _no_network(req: HttpRequest) -> HttpResponse:
+    from k9play.kubelet.netclient import no_network
+
+    return no_network(req)
 
 
 class Shell:
@@ -538,48 +606,21 @@ class Shell:
                     "-ge": xi >= yi}.get(op, False)
         return len(a) == 1 and a[0] != ""
 
+    # network tools: formatted in k9play.kubelet.netclient from what the network answers
     def b_nslookup(self, args: list[str]) -> Program:
-        names = [a for a in args if not a.startswith("-")]
-        if not names:
-            return 1
-        name = names[0]
-        address = self.ctx.resolve(name)
-        self.ctx.out("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n")
-        if address is None:
-            self.ctx.out(f"** server can't find {name}: NXDOMAIN\n\n")
-            return 1
-        self.ctx.out(f"Name:\t{name}\nAddress: {address}\n\n")
-        return 0
-        yield  # pragma: no cover
+        from k9play.kubelet import netclient
+
+        return (yield from netclient.nslookup(self.ctx, args))
 
     def b_wget(self, args: list[str]) -> Program:
-        urls = [a for a in args if not a.startswith("-") and a not in ("-O", "-q")]
-        url = next((u for u in urls if "://" in u or "." in u or ":" in u), urls[-1] if urls else "")
-        res = self.ctx.http(url)
-        if res is None:
-            host = re.sub(r"^\w+://", "", url).split("/")[0].split(":")[0]
-            self.ctx.err(f"wget: bad address '{host}'\n")
-            return 1
-        status, body = res
-        if status >= 400:
-            self.ctx.err(f"wget: server returned error: HTTP/1.1 {status}\n")
-            return 1
-        if ("-O" in args and args[args.index("-O") + 1:args.index("-O") + 2] == ["-"]) or "-qO-" in args:
-            self.ctx.out(body)
-        return 0
-        yield  # pragma: no cover
+        from k9play.kubelet import netclient
+
+        return (yield from netclient.wget(self.ctx, args))
 
     def b_curl(self, args: list[str]) -> Program:
-        urls = [a for a in args if not a.startswith("-")]
-        url = urls[-1] if urls else ""
-        res = self.ctx.http(url)
-        if res is None:
-            host = re.sub(r"^\w+://", "", url).split("/")[0].split(":")[0]
-            self.ctx.err(f"curl: (6) Could not resolve host: {host}\n")
-            return 6
-        self.ctx.out(res[1])
-        return 0
-        yield  # pragma: no cover
+        from k9play.kubelet import netclient
+
+        return (yield from netclient.curl(self.ctx, args))
 
     def b_kill(self, args: list[str]) -> Program:
         return 0

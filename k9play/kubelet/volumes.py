@@ -18,6 +18,7 @@ import base64
 import binascii
 from typing import TYPE_CHECKING, Any
 
+from k9play.api.quantity import QuantityError, whole
 from k9play.kubelet.envvars import field_value
 from k9play.kubelet.shell import FileSystem
 
@@ -130,7 +131,9 @@ def build_volumes(store: ObjectStore, pod: Obj, node_fs: FileSystem,
     for vol in (pod.get("spec") or {}).get("volumes") or []:
         name = vol.get("name", "")
         if "emptyDir" in vol:
-            out[name] = (FileSystem(dirs={"/"}), "")
+            memory = (vol["emptyDir"] or {}).get("medium") == "Memory"
+            out[name] = (FileSystem(dirs={"/"}, memory_backed=memory,
+                                    capacity=tmpfs_size(store, pod, vol["emptyDir"] or {}) if memory else None), "")
             continue
         if "hostPath" in vol:
             path = "/" + str((vol["hostPath"] or {}).get("path", "")).strip("/")
@@ -159,6 +162,39 @@ def build_volumes(store: ObjectStore, pod: Obj, node_fs: FileSystem,
             continue
         out[name] = (ProjectedFiles(files=files, dirs={"/"}), "")
     return out
+
+
+def tmpfs_size(store: ObjectStore, pod: Obj, empty_dir: Obj) -> int | None:
+    """``calculateEmptyDirMemorySize``: the node's allocatable memory, lowered to the pod's
+    memory limit and then to the volume's ``sizeLimit``."""
+    node = store.try_get("Node", (pod.get("spec") or {}).get("nodeName") or "")
+    sizes = [_bytes(((node or {}).get("status") or {}).get("allocatable", {}).get("memory"))]
+    sizes.append(_pod_memory_limit(pod))
+    sizes.append(_bytes(empty_dir.get("sizeLimit")))
+    known = [s for s in sizes if s]
+    return min(known) if known else None
+
+
+def _bytes(value: Any) -> int | None:
+    try:
+        return whole(value) if value is not None else None
+    except QuantityError:
+        return None
+
+
+def _pod_memory_limit(pod: Obj) -> int | None:
+    """The pod cgroup's memory limit (``ResourceConfigForPod``): the app containers' limits
+    added up, or an init container's if larger; none unless every container declares one."""
+    spec = pod.get("spec") or {}
+
+    def limit(c: Obj) -> int | None:
+        return _bytes(((c.get("resources") or {}).get("limits") or {}).get("memory"))
+
+    apps = [limit(c) for c in spec.get("containers") or []]
+    inits = [limit(c) for c in spec.get("initContainers") or []]
+    if not apps or any(v is None for v in apps + inits):
+        return None
+    return max([sum(v or 0 for v in apps), *(v or 0 for v in inits)])
 
 
 def projected_files(store: ObjectStore, pod: Obj, vol: Obj) -> dict[str, str] | None:

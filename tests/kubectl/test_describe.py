@@ -651,7 +651,7 @@ def test_service_describe(cluster):
         "IPs:                      10.96.0.1\n"
         "Port:                     https  443/TCP\n"
         "TargetPort:               6443/TCP\n"
-        "Endpoints:                <none>\n"
+        "Endpoints:                172.18.0.2:6443\n"
         "Session Affinity:         None\n"
         "Internal Traffic Policy:  Cluster\n"
         "Events:                   <none>\n"

@@ -380,8 +380,8 @@ def test_cli_skin_flag_and_env(monkeypatch: pytest.MonkeyPatch, argv: list[str],
                                expected: str | None) -> None:
     seen: dict[str, Any] = {}
 
-    def fake_run_tui(*args: Any) -> int:
-        seen["args"] = args
+    def fake_run_tui(*args: Any, **kwargs: Any) -> int:
+        seen.update(kwargs)
         return 0
 
     monkeypatch.setattr(cli, "run_tui", fake_run_tui)
@@ -390,7 +390,7 @@ def test_cli_skin_flag_and_env(monkeypatch: pytest.MonkeyPatch, argv: list[str],
     else:
         monkeypatch.setenv("K9PLAY_SKIN", env)
     cli.main(argv)
-    assert seen["args"][-1] == expected
+    assert seen["skin"] == expected
 
 
 async def test_textual_theme_as_skin_derives_k9s_colours() -> None:
