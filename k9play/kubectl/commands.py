@@ -228,6 +228,10 @@ class Kubectl:
     def __init__(self, cluster: Cluster, *, namespace: str = "default",
                  wait: Callable[[Callable[[], bool], float], bool] | None = None,
                  user: UserInfo = ADMIN) -> None:
+        from k9play.kubectl.acting import ActingCluster
+
+        if isinstance(cluster, ActingCluster):  # the TUI's verbs: act as its user
+            cluster, user = cluster.cluster, cluster.user
         self.cluster = cluster
         #: what commands read and write through: the store itself for the kubeconfig's admin,
         #: an authorizing facade for anyone else (see :meth:`run`)

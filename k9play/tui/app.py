@@ -20,8 +20,12 @@ from typing import ClassVar, Protocol, runtime_checkable
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
+from k9play.api import errors
+from k9play.api.auth import ADMIN, impersonated
+from k9play.api.authorized import AuthorizedStore
 from k9play.api.store import WatchEvent
 from k9play.cluster import Cluster
+from k9play.kubectl.acting import ActingCluster
 from k9play.manifests.sync import FolderSync, SyncReport
 from k9play.tui.commands import AppCommand
 from k9play.tui.keymap import load_keymap
@@ -62,6 +66,7 @@ class K9playApp(TimeControlledApp):
         """``skin``: a loaded :class:`Skin`, or ``--skin``'s NAME|FILE; None is k9s' stock look."""
         super().__init__()
         self.cluster = cluster
+        self._acting = ActingCluster(cluster)
         self.folder_sync = sync
         self.realtime = realtime
         self.namespace: str | None = "default"
@@ -195,6 +200,31 @@ class K9playApp(TimeControlledApp):
             return
         else:
             self.flash("no changes: the file applies as it is")
+
+    # -------------------------------------------------------------------- user
+    @property
+    def acting(self) -> ActingCluster:
+        """The cluster as the acting user reaches it: what the TUI's verbs go through."""
+        return self._acting
+
+    def act_as(self, name: str | None, groups: list[str]) -> None:
+        """``:user NAME [GROUP…]``: act as NAME from now on (``kubectl --as``); no name: the admin again."""
+        user = impersonated(name, groups) if name else ADMIN
+        self._acting = ActingCluster(self.cluster, user)
+        shown = f"{user.name} (groups: {', '.join(user.groups)})"
+        self.flash(f"acting as {shown}" if name else f"acting as {ADMIN.name} again")
+
+    def denied(self, verb: str, kind: str, namespace: str | None, name: str = "",
+               subresource: str = "") -> errors.ApiError | None:
+        """The apiserver's Forbidden if the acting user may not ``verb`` this, else None."""
+        store = self._acting.store
+        if not isinstance(store, AuthorizedStore):
+            return None
+        try:
+            store.check(verb, kind, namespace, name, subresource)
+        except errors.ApiError as e:
+            return e
+        return None
 
     # ---------------------------------------------------------------- commands
     def run_app_command(self, cmd: AppCommand) -> None:

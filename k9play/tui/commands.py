@@ -38,6 +38,7 @@ APP_COMMANDS: dict[str, str] = {
 META_COMMANDS: dict[str, str] = {
     "aliases": "aliases", "alias": "aliases", "a": "aliases",
     "sources": "sources", "source": "sources",
+    "user": "user", "usr": "user",
 }
 #: k9s meta-views (``view/cmd/types.go``): the XRay tree and the Pulses dashboard.
 XRAY_WORDS = frozenset({"xray", "xr", "x"})

@@ -57,4 +57,4 @@ def test_all_namespaces_mid_rollout(snap_compare: SnapCompare) -> None:
 def test_help(snap_compare: SnapCompare) -> None:
     """``?`` on the pods view: the view's verbs, the general keys, navigation and time controls."""
     _, app = rolled_out_app()
-    assert snap_compare(app, press=["question_mark"], terminal_size=(150, 48))
+    assert snap_compare(app, press=["question_mark"], terminal_size=(150, 50))

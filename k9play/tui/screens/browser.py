@@ -9,7 +9,7 @@ back to the page as it was — kind, namespace, filter, sort and cursor. Command
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -134,8 +134,11 @@ class BrowserScreen(TableKeys):
         if state.view == "containers":
             assert state.pod is not None
             return TableModel(ContainerSource(store, state.pod), CONTAINER, kind="Container", on_dirty=wake)
+        denied = self.k9.denied("list", state.rt.kind, state.namespace if state.rt.namespaced else None)
+        if denied is not None:  # k9s: the apiserver's refusal in the flash line, and no rows
+            self.k9.flash(denied.kubectl_text(), "error")
         return ResourceTableModel(store, state.rt, state.namespace, wide=state.wide, scope=state.scope,
-                                  on_dirty=wake)
+                                  on_dirty=wake, source=StaticSource([]) if denied is not None else None)
 
     def reopen(self, state: ViewState) -> None:
         """Show ``state``: a fresh model with its sort and filter, the cursor on its row."""
@@ -280,6 +283,9 @@ class BrowserScreen(TableKeys):
                 self.action_aliases()
             elif cmd.name == "sources":
                 self.app.push_screen(SourcesScreen())
+            elif cmd.name == "user":
+                self.k9.act_as(cmd.args[0] if cmd.args else None, list(cmd.args[1:]))
+                self.reopen(self.state)
         elif isinstance(cmd, XRayCommand | PulsesCommand):  # pushed over the table, in its namespace
             if cmd.namespace is not None:
                 if not self.namespace_exists(cmd.namespace):
@@ -380,12 +386,21 @@ class BrowserScreen(TableKeys):
         return (self.rt, key) if key is not None else None
 
     def action_describe(self) -> None:
-        if (sel := self._selected()) is not None:
-            self.app.push_screen(DetailScreen(*sel, mode="describe"))
+        self._detail("describe")
 
     def action_yaml(self) -> None:
-        if (sel := self._selected()) is not None:
-            self.app.push_screen(DetailScreen(*sel, mode="yaml"))
+        self._detail("yaml")
+
+    def _detail(self, mode: Literal["describe", "yaml"]) -> None:
+        """Describe or YAML of the selected object, if the acting user may ``get`` it."""
+        if (sel := self._selected()) is None:
+            return
+        rt, (ns, name) = sel
+        denied = self.k9.denied("get", rt.kind, ns or None, name)
+        if denied is not None:
+            self.k9.flash(denied.kubectl_text(), "error")
+            return
+        self.app.push_screen(DetailScreen(rt, (ns, name), mode=mode))
 
     def push(self, state: ViewState) -> None:
         """Open ``state`` on top of the current page (``esc`` comes back here)."""

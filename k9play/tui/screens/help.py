@@ -30,6 +30,7 @@ COMMANDS = [
     (":xray KIND [ns]", "Tree of owners (:x)"),
     (":pulses", "Dashboard (:pu :hz)"),
     (":sources", "Watched manifest files"),
+    (":user NAME [GROUP]", "Act as a user (RBAC)"),
     ("ctrl+p", "Themes and commands"),
 ]
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from k9play.api import errors
 from k9play.api.resources import ResourceType
 from k9play.kubectl import verbs
 from k9play.kubectl.drain import Drain, DrainOptions
@@ -125,7 +126,7 @@ class ResourceActions(Screen[None]):
         if sync is not None and origin is not None:
             self._edit_source(*origin)
             return
-        session = EditSession(self.k9.cluster.store, obj)
+        session = EditSession(self.k9.acting.store, obj)
         text = session.buffer()
         while True:
             try:
@@ -159,7 +160,7 @@ class ResourceActions(Screen[None]):
 
         def done(choice: DeleteChoice | None) -> None:
             if choice is not None:
-                self._report(verbs.delete(self.k9.cluster, rt, keys, choice.propagation, choice.force))
+                self._report(verbs.delete(self.k9.acting, rt, keys, choice.propagation, choice.force))
 
         self.app.push_screen(DeleteDialog(question), done)
 
@@ -167,13 +168,13 @@ class ResourceActions(Screen[None]):
     def action_kill(self) -> None:
         """``ctrl-k``: no dialog, grace period 1 s (k9s)."""
         if keys := self.selected_keys():
-            self._report(verbs.kill(self.k9.cluster, keys))
+            self._report(verbs.kill(self.k9.acting, keys))
 
     def action_logs(self, previous: bool = False) -> None:
         keys = self.selected_keys()
         if not keys:
             return
-        pod, note = verbs.pod_for(self.k9.cluster, self.rt, keys[0])
+        pod, note = verbs.pod_for(self.k9.acting, self.rt, keys[0])
         if pod is None:
             self.k9.flash(note, "error")
             return
@@ -185,6 +186,9 @@ class ResourceActions(Screen[None]):
         if note:
             self.k9.flash(note)
         md = pod["metadata"]
+        if (denied := self.k9.denied("get", "Pod", md["namespace"], md["name"], "log")) is not None:
+            self.k9.flash(denied.kubectl_text(), "error")
+            return
         self.app.push_screen(LogsScreen(md["namespace"], md["name"], container, previous=previous))
 
     def action_logs_previous(self) -> None:
@@ -199,6 +203,11 @@ class ResourceActions(Screen[None]):
             self.k9.flash(f"{path_of(keys[0])} is not in a running state", "error")
             return
         ns, name = keys[0]
+        # kubectl v1.34 tries a WebSocket (``get pods/exec``), then falls back to SPDY (``create``)
+        denied = self.k9.denied("get", "Pod", ns, name, "exec") and self.k9.denied("create", "Pod", ns, name, "exec")
+        if denied is not None:
+            self.k9.flash(denied.kubectl_text(), "error")
+            return
         names = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
         if len(names) == 1:
             self.app.push_screen(ShellScreen(ns, name, names[0]))
@@ -219,7 +228,7 @@ class ResourceActions(Screen[None]):
 
         def done(images: dict[str, str] | None) -> None:
             if images is not None:
-                self._report(verbs.set_images(self.k9.cluster, rt, key, images))
+                self._report(verbs.set_images(self.k9.acting, rt, key, images))
 
         self.app.push_screen(ImageDialog(f"Set image of {self._what(keys)}?", verbs.container_images(rt, obj)), done)
 
@@ -237,7 +246,7 @@ class ResourceActions(Screen[None]):
 
         def done(replicas: int | None) -> None:
             if replicas is not None:
-                self._report(verbs.scale(self.k9.cluster, rt, keys, replicas))
+                self._report(verbs.scale(self.k9.acting, rt, keys, replicas))
 
         self.app.push_screen(ScaleDialog(question, current), done)
 
@@ -250,17 +259,17 @@ class ResourceActions(Screen[None]):
         if keys := self.selected_keys():
             rt = self.rt
             self._confirm("Confirm Restart", f"Restart {self._what(keys)}?",
-                          lambda: verbs.restart(self.k9.cluster, rt, keys))
+                          lambda: verbs.restart(self.k9.acting, rt, keys))
 
     def action_rollback(self) -> None:
         if keys := self.selected_keys():
             self._confirm("Confirm Rollback", f"Rollback {self.rt.plural} {path_of(keys[0])}?",
-                          lambda: verbs.rollback(self.k9.cluster, keys[0]))
+                          lambda: verbs.rollback(self.k9.acting, keys[0]))
 
     def action_trigger(self) -> None:
         if keys := self.selected_keys():
             self._confirm("Confirm Job Trigger", f"Trigger Cronjob {path_of(keys[0])}?",
-                          lambda: verbs.trigger(self.k9.cluster, keys[0]))
+                          lambda: verbs.trigger(self.k9.acting, keys[0]))
 
     def action_suspend(self) -> None:
         keys = self.selected_keys()
@@ -268,7 +277,7 @@ class ResourceActions(Screen[None]):
         if cj is not None:
             title = "Resume" if verbs.is_suspended(cj) else "Suspend"
             self._confirm(title, f"{title} CronJob {path_of(keys[0])}?",
-                          lambda: verbs.toggle_suspend(self.k9.cluster, keys[0]))
+                          lambda: verbs.toggle_suspend(self.k9.acting, keys[0]))
 
     # ----------------------------------------------------------------- nodes
     def action_cordon(self, on: bool = True) -> None:
@@ -276,7 +285,7 @@ class ResourceActions(Screen[None]):
             verb = "Cordon" if on else "Uncordon"
             names = [name for _, name in keys]
             question = f"{verb} {names[0]}?" if len(names) == 1 else f"{verb} ({len(names)}) marked nodes?"
-            self._confirm(f"Confirm {verb}", question, lambda: verbs.cordon(self.k9.cluster, names, on))
+            self._confirm(f"Confirm {verb}", question, lambda: verbs.cordon(self.k9.acting, names, on))
 
     def action_uncordon(self) -> None:
         self.action_cordon(on=False)
@@ -295,8 +304,12 @@ class ResourceActions(Screen[None]):
 
     def _drain(self, names: list[str], opts: DrainOptions) -> None:
         """Drain the nodes one after the other (as kubectl and k9s do) on a live progress page."""
-        drains = [Drain(self.k9.cluster.store, name, opts) for name in names]
-        drains[0].start()
+        drains = [Drain(self.k9.acting.store, name, opts) for name in names]
+        try:
+            drains[0].start()
+        except errors.ApiError as e:  # the acting user may not cordon or list
+            self.k9.flash(e.kubectl_text(), "error")
+            return
         reported = False
 
         def progress() -> str:
@@ -304,7 +317,11 @@ class ResourceActions(Screen[None]):
             for i, d in enumerate(drains):
                 d.poll()
                 if d.done and i + 1 < len(drains) and not drains[i + 1].lines:
-                    drains[i + 1].start()
+                    try:
+                        drains[i + 1].start()
+                    except errors.ApiError as e:
+                        drains[i + 1].lines.append(e.kubectl_text())
+                        drains[i + 1].done = drains[i + 1].failed = True
             if all(d.done for d in drains) and not reported:
                 reported = True
                 failed = next((d for d in drains if d.failed), None)
@@ -317,7 +334,11 @@ class ResourceActions(Screen[None]):
     # --------------------------------------------------------------- secrets
     def action_decode(self) -> None:
         keys = self.selected_keys()
-        secret = self.k9.cluster.store.try_get("Secret", keys[0][1], keys[0][0]) if keys else None
+        try:
+            secret = self.k9.acting.store.try_get("Secret", keys[0][1], keys[0][0]) if keys else None
+        except errors.ApiError as e:
+            self.k9.flash(e.kubectl_text(), "error")
+            return
         if secret is not None:
             text = to_yaml(verbs.decode_secret(secret)) if secret.get("data") else "{}\n"
             self.app.push_screen(TextScreen("Secret Decoder", path_of(keys[0]), lambda: text))

@@ -421,7 +421,9 @@ class ResourceTableModel(TableModel):
     """Objects of ``rt`` in ``namespace`` (None = all), optionally narrowed by a drill-down scope."""
 
     def __init__(self, store: ObjectStore, rt: ResourceType, namespace: str | None, *, wide: bool = False,
-                 scope: Scope | None = None, on_dirty: Callable[[], None] | None = None) -> None:
+                 scope: Scope | None = None, on_dirty: Callable[[], None] | None = None,
+                 source: RowSource | None = None) -> None:
+        """``source`` replaces the store's objects (an empty one when the acting user may not list)."""
         self.rt = rt
         self.namespace = namespace if rt.namespaced else None
         self.all_namespaces = rt.namespaced and namespace is None
@@ -429,7 +431,7 @@ class ResourceTableModel(TableModel):
         if rt.kind in decorations.COLUMNS:
             cols = _with_decoration(store, rt.kind, cols)
         columns = [NAMESPACE_COLUMN, *cols] if self.all_namespaces else cols
-        super().__init__(StoreSource(store, rt, self.namespace, scope), columns, kind=rt.kind,
+        super().__init__(source or StoreSource(store, rt, self.namespace, scope), columns, kind=rt.kind,
                          natural_column="NAMESPACE" if self.all_namespaces else "NAME", on_dirty=on_dirty)
 
     @property

@@ -15,6 +15,8 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Input
 
+from k9play.api.auth import ADMIN
+
 if TYPE_CHECKING:
     from k9play.tui.app import K9playApp
 
@@ -73,7 +75,7 @@ class ClusterHeader(Widget):
         clock = app.cluster.clock
         if self._hints is None or not isinstance(self.screen.focused, Input):  # a focused prompt hides letters
             self._hints = self.hints()
-        state = (int(clock.now()), app.namespace, clock.speed, clock.paused, tuple(self._hints))
+        state = (int(clock.now()), app.namespace, clock.speed, clock.paused, tuple(self._hints), app.acting.user)
         if state != self._shown:
             self._shown = state
             self.refresh()
@@ -98,7 +100,9 @@ class ClusterHeader(Widget):
         info = Table.grid(padding=(0, 1))
         info.add_column(style=style["label"], no_wrap=True)
         info.add_column(style=style["value"], no_wrap=True)
-        info.add_row("Cluster:", app.cluster.name)
+        user = app.acting.user
+        acting = Text(f" as {user.name}", style=style["paused"]) if user != ADMIN else ""
+        info.add_row("Cluster:", Text.assemble(app.cluster.name, acting))
         info.add_row("Namespace:", app.namespace or "all")
         info.add_row("Time:", f"{clock_text(clock.now())} UTC")
         paused = clock.mode == "realtime" and clock.paused
