@@ -46,10 +46,26 @@ def mapping_error_text(doc: Document, exc: NoKindMatchError) -> str:
     return f"error: {mapping_message(doc, exc)}"
 
 
+def request_namespace(k: Kubectl, flags: Flags, doc: Document) -> str:
+    """Where a document's object goes: its own namespace, else ``-n``, else the context's. An
+    explicit ``-n`` that disagrees with the file is refused before any request (kubectl's builder)."""
+    explicit = flags.get("namespace")
+    if explicit and doc.namespace and doc.namespace != explicit:
+        raise CommandError(f'the namespace from the provided object "{doc.namespace}" does not match the namespace '
+                           f'"{explicit}". You must pass \'--namespace={doc.namespace}\' to perform this operation.')
+    return doc.namespace or k.namespace_of(flags)
+
+
 def run(k: Kubectl, flags: Flags, result: Result) -> None:
     docs, problems = load_documents(flags, "apply")
     namespace = k.namespace_of(flags)
     for doc in docs:
+        try:
+            request_namespace(k, flags, doc)
+        except CommandError as e:
+            problems.append(e.text())
+            continue
+        _warn_if_not_declarative(k, doc, namespace, result)
         try:
             res = apply_object(k.store, doc.obj, namespace)
         except NoKindMatchError as e:
@@ -65,20 +81,37 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
 
 def run_create(k: Kubectl, flags: Flags, result: Result) -> None:
     docs, problems = load_documents(flags, "create")
-    namespace = k.namespace_of(flags)
     for doc in docs:
         obj = dict(doc.obj)
         try:
             rt = resources.for_object(obj.get("apiVersion", ""), obj.get("kind", ""))
-            created = k.store.create(obj, namespace if rt.namespaced else None, field_validation="Strict")
+            namespace = request_namespace(k, flags, doc) if rt.namespaced else None
+            created = k.store.create(obj, namespace, field_validation="Strict")
         except NoKindMatchError as e:
             problems.append(mapping_error_text(doc, e))
+            continue
+        except CommandError as e:
+            problems.append(e.text())
             continue
         except errors.ApiError as e:
             problems.append(_server_error(e, "creating", doc))
             continue
         result.write(ApplyResult("created", created).line() + "\n")
     _finish(result, problems)
+
+
+def _warn_if_not_declarative(k: Kubectl, doc: Document, namespace: str, result: Result) -> None:
+    """kubectl's warning when it applies to an object that was not created by apply."""
+    try:
+        rt = resources.for_object(doc.obj.get("apiVersion", ""), doc.kind)
+        live = k.store.try_get(rt.kind, doc.name, (doc.namespace or namespace) if rt.namespaced else None)
+    except (NoKindMatchError, errors.ApiError):
+        return
+    if live is not None and LAST_APPLIED not in (live["metadata"].get("annotations") or {}):
+        result.error(f"Warning: resource {rt.resource}/{doc.name} is missing the {LAST_APPLIED} annotation which is "
+                     "required by kubectl apply. kubectl apply should only be used on resources created "
+                     "declaratively by either kubectl create --save-config or kubectl apply. The missing annotation "
+                     "will be patched automatically.")
 
 
 def _absent(k: Kubectl, doc: Document, namespace: str) -> bool:
@@ -102,4 +135,4 @@ def _finish(result: Result, problems: list[str]) -> None:
         result.code = 1
 
 
-__all__ = ["LAST_APPLIED", "run", "run_create"]
+__all__ = ["LAST_APPLIED", "request_namespace", "run", "run_create"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from k9play.api import errors
+from k9play.api import errors, resources
 from k9play.api.meta import Obj
 from k9play.api.selectors import SelectorError, parse_label_selector
 from k9play.kubectl.commands import CommandError, Flags, Result, resolve_resources
@@ -23,6 +23,9 @@ def no_resources(namespace: str | None) -> str:
 
 
 def run(k: Kubectl, flags: Flags, result: Result) -> None:
+    if not flags.args and flags.has("filename"):
+        _run_files(k, flags, result)
+        return
     if not flags.args:
         raise CommandError('You must specify the type of resource to get. Use "kubectl api-resources" for a '
                            "complete list of supported resources.\n\nerror: Required resource not specified.\n"
@@ -91,4 +94,42 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
     for line in missing:
         result.error(line)
     if missing:
+        result.code = 1
+
+
+def _run_files(k: Kubectl, flags: Flags, result: Result) -> None:
+    """``get -f PATH``: the objects the files define, each looked up where the file puts it."""
+    from k9play.kubectl.apply import load_documents, mapping_error_text, request_namespace
+
+    docs, problems = load_documents(flags, "get")
+    found: dict[str, list[Obj]] = {}
+    for doc in docs:
+        try:
+            rt = resources.for_object(doc.obj.get("apiVersion", ""), doc.kind)
+            ns = request_namespace(k, flags, doc) if rt.namespaced else None
+        except errors.NoKindMatchError as e:
+            problems.append(mapping_error_text(doc, e))
+            continue
+        except CommandError as e:
+            problems.append(e.text())
+            continue
+        obj = k.store.try_get(rt.kind, doc.name, ns)
+        if obj is None:
+            problems.append(errors.not_found(rt.resource, doc.name).kubectl_text())
+        else:
+            found.setdefault(rt.kind, []).append(obj)
+    output = flags.get("output", "") or ""
+    items = [o for objs in found.values() for o in objs]
+    if output in ("yaml", "json") and items:
+        doc_out = items[0] if len(items) == 1 else list_wrapper(items)
+        result.write(to_yaml(doc_out) if output == "yaml" else to_json(doc_out))
+    elif output == "name":
+        result.write("".join(name_line(o) + "\n" for o in items))
+    elif items:
+        result.write("\n".join(print_table(kind, objs, k.now(), wide=output == "wide", with_kind=len(found) > 1,
+                                            show_labels=flags.has("show-labels"), no_headers=flags.has("no-headers"))
+                               for kind, objs in found.items()))
+    for line in problems:
+        result.error(line)
+    if problems:
         result.code = 1

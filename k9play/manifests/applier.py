@@ -15,7 +15,7 @@ from typing import Any
 from k9play.api import errors, resources
 from k9play.api.admission import check_schema
 from k9play.api.meta import Obj, copy_obj
-from k9play.api.patches import merge_patch
+from k9play.api.patches import MERGE_KEYS
 from k9play.api.store import ObjectStore
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -55,6 +55,48 @@ def last_applied_json(manifest: Obj, namespace: str | None) -> str:
     if namespace and resources.by_kind(data["kind"]).namespaced:
         md["namespace"] = namespace
     return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+#: list fields merged element by element (strategic merge's ``patchMergeKey``); ``ports`` is keyed
+#: by ``containerPort`` in containers and by ``port`` in Services, so candidates are tried in order
+LIST_MERGE_KEYS: dict[str, tuple[str, ...]] = {**{k: (v,) for k, v in MERGE_KEYS.items()},
+                                               "ports": ("containerPort", "port")}
+
+
+def three_way_merge(last: Any, new: Any, live: Any) -> Any:
+    """What ``kubectl apply``'s strategic three-way patch makes of ``live``: ``new``'s values win,
+    fields only ``live`` has stay (defaults, replicas set by an HPA), fields ``last`` had and ``new``
+    dropped go. Keyed lists (containers by name, env by name …) merge element by element, so
+    defaults inside a container survive; other lists are replaced."""
+    if isinstance(new, dict) and isinstance(live, dict):
+        last = last if isinstance(last, dict) else {}
+        out = {k: copy_obj(v) for k, v in live.items() if k in new or k not in last}
+        for key, value in new.items():
+            out[key] = _merge_field(key, last.get(key), value, live.get(key))
+        return out
+    return copy_obj(new)
+
+
+def _merge_field(key: str, last: Any, new: Any, live: Any) -> Any:
+    if isinstance(new, list) and isinstance(live, list):
+        merge_key = _list_key(key, new, live)
+        if merge_key is not None:
+            last_items = {i[merge_key]: i for i in last if isinstance(i, dict) and merge_key in i} \
+                if isinstance(last, list) else {}
+            live_items = {i[merge_key]: i for i in live}
+            wanted = {i[merge_key] for i in new}
+            merged = [three_way_merge(last_items.get(i[merge_key]), i, live_items.get(i[merge_key], {})) for i in new]
+            # items someone else added live (not from this file, ever) stay, after the file's own
+            return merged + [copy_obj(i) for k, i in live_items.items() if k not in wanted and k not in last_items]
+    return three_way_merge(last, new, live)
+
+
+def _list_key(field: str, *lists: list[Any]) -> str | None:
+    """The merge key every item of every list has, if the field is a keyed list."""
+    for candidate in LIST_MERGE_KEYS.get(field, ()):
+        if all(isinstance(i, dict) and candidate in i for items in lists for i in items):
+            return candidate
+    return None
 
 
 def three_way_patch(last: Any, new: Any, live: Any) -> Any:
@@ -114,9 +156,8 @@ def apply_object(store: ObjectStore, manifest: Obj, namespace: str | None = None
         last = json.loads(previous) if previous else {}
     except json.JSONDecodeError:
         last = {}
-    patch = three_way_patch(last, json.loads(annotation), live)
-    patch.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = annotation
-    merged = merge_patch(live, patch)
+    merged = three_way_merge(last, json.loads(annotation), live)
+    merged["metadata"]["annotations"] = {**(merged["metadata"].get("annotations") or {}), LAST_APPLIED: annotation}
     merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
     updated = store.update(merged, field_validation="Strict", dry_run=dry_run)
     action = "unchanged" if updated is live else "configured"
