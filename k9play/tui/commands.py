@@ -11,6 +11,7 @@ a fuzzy filter, ``app=x,env!=y`` a label selector, ``@ctx`` a context (k9play ha
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 from k9play.api.resources import RESOURCE_TYPES, ResourceType, lookup
@@ -93,11 +94,19 @@ class MetaCommand:
 
 
 @dataclass(frozen=True)
+class KubectlCommand:
+    """``:kubectl ARGS…``: a kubectl line, split as a shell would (quotes kept together)."""
+
+    argv: tuple[str, ...]
+    line: str = ""
+
+
+@dataclass(frozen=True)
 class CommandError:
     message: str
 
 
-Command = ViewCommand | AppCommand | MetaCommand | XRayCommand | PulsesCommand | CommandError
+Command = ViewCommand | AppCommand | MetaCommand | XRayCommand | PulsesCommand | KubectlCommand | CommandError
 
 
 def resolve(name: str) -> ResourceType | None:
@@ -130,7 +139,7 @@ def command_words() -> list[str]:
     words = {w for e in alias_table() for w in e.commands}
     words |= {rt.kind.lower() for rt in RESOURCE_TYPES}
     words |= {w for w in APP_COMMANDS if w.isalpha() and len(w) > 1} | set(META_COMMANDS)
-    words |= {w for w in XRAY_WORDS | PULSES_WORDS if len(w) > 1}
+    words |= {w for w in XRAY_WORDS | PULSES_WORDS if len(w) > 1} | {"kubectl"}
     return sorted(words)
 
 
@@ -236,6 +245,13 @@ def parse(text: str) -> Command:
     if not words:
         return CommandError("empty command")
     head, args = words[0], words[1:]
+    if head == "kubectl":
+        try:
+            argv = shlex.split(text.strip().removeprefix(":"))[1:]
+        except ValueError as e:
+            return CommandError(f"kubectl: {e}")
+        return KubectlCommand(tuple(argv), text.strip().removeprefix(":")) if argv else \
+            CommandError("usage: kubectl COMMAND [ARGS…] (e.g. kubectl get pods -o wide)")
     app = APP_COMMANDS.get(head) or APP_COMMANDS.get(head.lower())
     if app == "speed":
         return _speed(head, args)

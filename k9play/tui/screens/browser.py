@@ -22,6 +22,7 @@ from k9play.tui.commands import (
     ALL,
     AppCommand,
     CommandError,
+    KubectlCommand,
     MetaCommand,
     PulsesCommand,
     ViewCommand,
@@ -33,6 +34,7 @@ from k9play.tui.commands import (
 from k9play.tui.keymap import Scope as KeyScope
 from k9play.tui.screens.detail import DetailScreen
 from k9play.tui.screens.help import HelpScreen, binding_rows
+from k9play.tui.screens.kubectl_line import run_kubectl_line
 from k9play.tui.screens.pulses import PulsesScreen
 from k9play.tui.screens.resource_actions import Key, ResourceActions
 from k9play.tui.screens.sources import SourcesScreen
@@ -97,6 +99,8 @@ class BrowserScreen(TableKeys):
         self.stack: list[ViewState] = []
         self.model: TableModel | None = None
         self.history = History()
+        #: every line run at the prompt (views and kubectl), oldest first
+        self.typed: list[str] = []
         self.favourites = Favourites()
         self.filter_history: list[str] = []
         self._lines: tuple[str | None, str | None] = (None, None)  # (previous, current) for "-"
@@ -112,13 +116,14 @@ class BrowserScreen(TableKeys):
         yield SyncErrors(self.k9.folder_sync)
         yield CommandBar(cursor_blink=self.k9.realtime,
                          completions={"command": self._complete_command, "filter": lambda _: self.filter_history},
-                         history={"command": self.history.recent, "filter": lambda: self.filter_history})
+                         history={"command": self._prompt_history, "filter": lambda: self.filter_history})
         yield Crumbs()
         yield Flash(self.k9.flash_message)
 
     def on_mount(self) -> None:
         self.state = ViewState(self.rt, self.k9.namespace)
         self.history.push(self.rt.plural)
+        self.typed.append(self.rt.plural)
         self._lines = (None, self.rt.plural)
         self.reopen(self.state)
 
@@ -286,6 +291,10 @@ class BrowserScreen(TableKeys):
             elif cmd.name == "user":
                 self.k9.act_as(cmd.args[0] if cmd.args else None, list(cmd.args[1:]))
                 self.reopen(self.state)
+        elif isinstance(cmd, KubectlCommand):
+            if remember:
+                self.typed.append(cmd.line)  # for ↑ only: [ and ] replay views, not commands
+            run_kubectl_line(self.k9, list(cmd.argv), cmd.line)
         elif isinstance(cmd, XRayCommand | PulsesCommand):  # pushed over the table, in its namespace
             if cmd.namespace is not None:
                 if not self.namespace_exists(cmd.namespace):
@@ -306,9 +315,14 @@ class BrowserScreen(TableKeys):
             self.reopen(ViewState(rt, namespace, query=cmd.query))
             self._ran(cmd.line or text, remember)
 
+    def _prompt_history(self) -> list[str]:
+        """What ↑ walks through at the prompt: views and kubectl lines, newest first, no repeats."""
+        return list(dict.fromkeys(reversed(self.typed)))
+
     def _ran(self, line: str, remember: bool) -> None:
         if remember:
             self.history.push(line)
+            self.typed.append(line)
         if line != self._lines[1]:
             self._lines = (self._lines[1], line)
 

@@ -31,6 +31,7 @@ COMMANDS = [
     (":pulses", "Dashboard (:pu :hz)"),
     (":sources", "Watched manifest files"),
     (":user NAME [GROUP]", "Act as a user (RBAC)"),
+    (":kubectl ARGS", "Run a kubectl line"),
     ("ctrl+p", "Themes and commands"),
 ]
 

@@ -1,0 +1,71 @@
+"""``:kubectl …`` at the TUI prompt: output as a page, ``exec -it`` as the shell, ↑ recalls the line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from k9play.cluster import Cluster
+from k9play.manifests.applier import apply_object
+from k9play.tui.app import K9playApp
+from k9play.tui.screens import BrowserScreen
+from k9play.tui.screens.shell import ShellScreen
+from k9play.tui.screens.text import TextScreen
+
+from .helpers import nginx_deployment, screen_text
+
+SIZE = (160, 30)
+AppFactory = Callable[[], K9playApp]
+
+
+async def command(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("colon", *text, "enter")
+    await pilot.pause()
+
+
+async def test_kubectl_lines_print_act_and_are_recalled(cluster: Cluster, make_app: AppFactory) -> None:
+    apply_object(cluster.store, nginx_deployment(replicas=1))
+    cluster.advance_sync(30)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, "kubectl get deploy nginx -o wide")
+        assert isinstance(app.screen, TextScreen)
+        text = screen_text(app)
+        assert "NAME    READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES         SELECTOR" in text
+        assert "nginx   1/1     1            1           30s   nginx        nginx:1.14.2   app=nginx" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, "kubectl run tmp --image=busybox --command -- sh -c 'echo a b'")
+        assert "pod/tmp created" in screen_text(app)
+        assert cluster.store.get("Pod", "tmp", "default")["spec"]["containers"][0]["command"] == [
+            "sh", "-c", "echo a b"], "quotes keep an argument together"
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, "kubectl scale deploy nginx --replicas=3")
+        assert "deployment.apps/nginx scaled" in screen_text(app)
+        assert cluster.store.get("Deployment", "nginx", "default")["spec"]["replicas"] == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, "kubectl get nope")
+        assert 'error: the server doesn\'t have a resource type "nope"' in screen_text(app)
+        await pilot.press("escape", "colon", "up")
+        await pilot.pause()
+        assert "kubectl get nope" in screen_text(app), "↑ recalls kubectl lines too"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_kubectl_exec_it_opens_the_shell(cluster: Cluster, make_app: AppFactory) -> None:
+    apply_object(cluster.store, nginx_deployment(replicas=1))
+    cluster.advance_sync(30)
+    pod = cluster.store.list("Pod", "default")[0]["metadata"]["name"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, f"kubectl exec -it {pod} -- /bin/sh")
+        assert isinstance(app.screen, ShellScreen) and app.screen.pod == pod
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, f"kubectl exec {pod} -- hostname")
+        assert isinstance(app.screen, TextScreen) and pod in screen_text(app)
