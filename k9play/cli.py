@@ -88,6 +88,7 @@ class SimShell:
         while not done():
             nxt = clock.next_deadline()
             if nxt is None or nxt > deadline:
+                clock.advance_sync(max(0.0, deadline - clock.now()))  # the whole timeout passes, as for kubectl
                 break
             clock.advance_sync(max(0.0, nxt - clock.now()))
         return done()

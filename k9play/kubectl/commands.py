@@ -110,6 +110,7 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool] | None]] = {  # None: not a 
             "-ti": ("tty", True), "--attach": ("attach", True), "--rm": ("rm", True), "--expose": ("expose", True),
             "--privileged": ("privileged", True), "-q": ("quiet", True), "--quiet": ("quiet", True),
             "--replicas": None},  # gone since kubectl v1.18 (run makes pods only): unknown, as kubectl says
+    "rollout": {"--timeout": ("timeout", False)},
     "explain": {"--recursive": ("recursive", True), "--api-version": ("api-version", False),
                 "--output": ("explain-output", False)},
     "exec": {"-c": ("container", False), "--container": ("container", False), "-i": ("stdin", True),

@@ -20,6 +20,20 @@ ROLLABLE = ("Deployment", "DaemonSet", "StatefulSet")
 STATUS_TIMEOUT = 3600.0
 
 
+def _timeout(flags: Flags) -> float:
+    """``--timeout`` (a Go duration; 0 or absent: wait as long as it takes, up to ``STATUS_TIMEOUT``)."""
+    from k9play.controllers.cronjob_schedule import ScheduleError, parse_go_duration
+
+    text = flags.get("timeout")
+    if text is None:
+        return STATUS_TIMEOUT
+    try:
+        seconds = parse_go_duration(text)
+    except ScheduleError as e:
+        raise CommandError(f'invalid argument "{text}" for "--timeout" flag: {e}') from None
+    return seconds or STATUS_TIMEOUT
+
+
 def _targets(k: Kubectl, flags: Flags, verb: str) -> list[tuple[ResourceType, Obj]]:
     reqs = resolve_resources(flags.args[1:])
     if not reqs:
@@ -136,7 +150,7 @@ def status(k: Kubectl, flags: Flags, result: Result) -> None:
             state["done"] = finished
             return finished
 
-        k.wait(progressed, STATUS_TIMEOUT)
+        k.wait(progressed, _timeout(flags))
         if not state["done"]:
             raise CommandError("timed out waiting for the condition")
 

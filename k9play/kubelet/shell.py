@@ -80,6 +80,11 @@ class FileSystem:
         fs, p, _ = self._route(path)
         return p in fs.files or p.rstrip("/") in fs.dirs or p == "/" or fs.is_dir(p)
 
+    def is_file(self, path: str) -> bool:
+        """A regular file, wherever it lives (a mounted volume's files count)."""
+        fs, p, _ = self._route(path)
+        return p in fs.files
+
     def is_dir(self, path: str) -> bool:
         fs, p, _ = self._route(path)
         q = p.rstrip("/") or "/"
@@ -515,7 +520,7 @@ class Shell:
         paths = [a for a in args if not a.startswith("-")] or ["/"]
         status = 0
         for p in paths:
-            if p in self.ctx.fs.files:
+            if self.ctx.fs.is_file(p):
                 self.ctx.out(p + "\n")
             elif self.ctx.fs.is_dir(p):
                 names = self.ctx.fs.listdir(p)
@@ -589,8 +594,8 @@ class Shell:
             return not self._test(a[1:])
         if len(a) == 2 and a[0] in ("-f", "-e", "-d", "-s", "-n", "-z", "-r", "-x"):
             op, x = a
-            return {"-f": x in fs.files, "-e": fs.exists(x), "-d": fs.is_dir(x),
-                    "-s": bool(fs.read(x)), "-r": fs.exists(x), "-x": fs.exists(x),
+            return {"-f": fs.is_file(x), "-e": fs.exists(x), "-d": fs.is_dir(x),
+                    "-s": fs.is_file(x) and fs.size_of(x) > 0, "-r": fs.exists(x), "-x": fs.exists(x),
                     "-n": x != "", "-z": x == ""}[op]
         if len(a) == 3:
             x, op, y = a

@@ -39,6 +39,8 @@ def test_two_containers_share_an_empty_dir_that_dies_with_the_pod():
                         [{"name": "shared", "emptyDir": {}}]))
     c.advance_sync(30)
     assert _sh(c, "pair", "reader", "cat /in/msg") == "hello\n"
+    assert _sh(c, "pair", "reader", "[ -f /in/msg ] && [ -s /in/msg ] && ls /in/msg && echo file") == "/in/msg\nfile\n"
+    assert _sh(c, "pair", "reader", "[ -f /in ] || echo dir") == "dir\n"
     c.store.delete("Pod", "pair", "default", grace_period=0)
     c.advance_sync(5)
     c.store.create(_pod("pair", [_sleeper("reader", [{"name": "shared", "mountPath": "/in"}])],

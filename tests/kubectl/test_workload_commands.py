@@ -182,3 +182,14 @@ def test_create_job_with_a_command(shell):
     assert spec["restartPolicy"] == "Never"
     run(shell, "advance 30s")
     assert run(shell, "kubectl logs job/once")[0] == "done\n"
+
+
+def test_rollout_status_timeout_gives_up_after_that_much_simulated_time(shell):
+    run(shell, "kubectl rollout status deploy/nginx-deployment")
+    run(shell, "kubectl set image deployment/nginx-deployment app=nginx:1.161")  # never pulls
+    start = shell.cluster.clock.now()
+    _, err, failed = run(shell, "kubectl rollout status deploy/nginx-deployment --timeout=45s")
+    assert failed and err == "error: timed out waiting for the condition\n"
+    assert shell.cluster.clock.now() - start == pytest.approx(45)
+    _, err, failed = run(shell, "kubectl rollout status deploy/nginx-deployment --timeout=soon")
+    assert failed and err.startswith('error: invalid argument "soon" for "--timeout" flag: time: invalid duration')
