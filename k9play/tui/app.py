@@ -19,6 +19,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.screen import ModalScreen
 
 from k9play.api import errors
 from k9play.api.auth import ADMIN, impersonated
@@ -59,6 +60,9 @@ class K9playApp(TimeControlledApp):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+c", "quit", "Quit", priority=True, show=False, key_display="ctrl-c"),
+        # k9s' prompt opens from any view: on a page over the table (xray, pulses, sources, describe …)
+        # ``:`` goes back to the table and opens it there (the browser's own binding wins on the table)
+        Binding("colon", "command_anywhere", "Command", show=False, key_display=":"),
     ]
 
     def __init__(self, cluster: Cluster, sync: FolderSync | None = None, *, realtime: bool = True,
@@ -200,6 +204,17 @@ class K9playApp(TimeControlledApp):
             return
         else:
             self.flash("no changes: the file applies as it is")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_anywhere":
+            return not isinstance(self.screen, ModalScreen | BrowserScreen)
+        return super().check_action(action, parameters)
+
+    def action_command_anywhere(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
+            self.pop_screen()
+        if isinstance(self.screen, BrowserScreen):
+            self.screen.action_command()
 
     # -------------------------------------------------------------------- user
     @property

@@ -69,3 +69,21 @@ async def test_kubectl_exec_it_opens_the_shell(cluster: Cluster, make_app: AppFa
         await pilot.pause()
         await command(pilot, f"kubectl exec {pod} -- hostname")
         assert isinstance(app.screen, TextScreen) and pod in screen_text(app)
+
+
+async def test_colon_opens_the_prompt_from_pages_over_the_table(cluster: Cluster, make_app: AppFactory) -> None:
+    apply_object(cluster.store, nginx_deployment(replicas=1))
+    cluster.advance_sync(30)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for page in ("xray deploy", "pulses", "sources", "help"):
+            await command(pilot, page)
+            assert not isinstance(app.screen, BrowserScreen), page
+            await command(pilot, "deploy")
+            assert isinstance(app.screen, BrowserScreen), page
+            assert " deployments(default)[1] " in screen_text(app)
+            await command(pilot, "pods")
+        await pilot.press("d")
+        await pilot.pause()
+        await command(pilot, "svc")
+        assert isinstance(app.screen, BrowserScreen) and " services(default)[" in screen_text(app)
