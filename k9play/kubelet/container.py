@@ -50,6 +50,7 @@ class ContainerRun:
     previous: ContainerProcess | None = None
     probes: dict[str, ProbeWorker] = field(default_factory=dict)
     killing: bool = False
+    respec: bool = False  # killed because its image changed: start again at once with the new one
     pending: bool = False  # a start (pull/create/restart) is in flight
     #: results of probe workers already stopped (earlier instances), so restarts keep the timeline
     probe_log: dict[str, deque[ProbeResult]] = field(default_factory=dict)

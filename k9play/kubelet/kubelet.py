@@ -339,6 +339,8 @@ class Kubelet:
             worker.start()
         if pod["metadata"].get("deletionTimestamp") and not worker.terminating:
             worker.terminate(int(pod["metadata"].get("deletionGracePeriodSeconds", 30)))
+        elif not worker.terminating and worker.images_differ(pod):
+            worker.sync_spec(pod)
 
     def forget(self, uid: str) -> None:
         self.workers.pop(uid, None)

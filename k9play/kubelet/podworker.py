@@ -38,6 +38,7 @@ CREATE_SECONDS = 0.2
 START_SECONDS = 0.1
 BACKOFF_STATUS_SECONDS = 1.0  # ErrImagePull turns into ImagePullBackOff on the next sync
 CONFIG_RETRY_SECONDS = 10.0
+MIN_GRACE_SECONDS = 2.0  # kuberuntime minimumGracePeriodInSeconds: SIGTERM after a long preStop hook
 
 
 class PodWorker:
@@ -369,14 +370,53 @@ class PodWorker:
         c.stop_probes()  # it stays ready (if it was) until it has actually stopped
         self.event(NORMAL, "Killing", message, c)
         grace = (probe or {}).get("terminationGracePeriodSeconds", self.grace)
-        self._pre_stop(c, proc)
-        proc.terminate(float(grace))
+        self._stop(c, proc, float(grace))
         self.write_status()
 
-    def _pre_stop(self, c: ContainerRun, proc: ContainerProcess) -> None:
+    def images_differ(self, pod: Obj) -> bool:
+        """Cheap check per sync: does any container's image in ``pod`` differ from what runs?"""
+        spec = pod.get("spec") or {}
+        images = {c.get("name"): c.get("image") for c in [*(spec.get("initContainers") or []),
+                                                         *(spec.get("containers") or [])]}
+        return any(images.get(c.name, c.spec.get("image")) != c.spec.get("image") for c in self.all_runs())
+
+    def sync_spec(self, pod: Obj) -> None:
+        """The pod's spec changed (only images may): a running container whose image changed is
+        killed and started again with the new image, as the kubelet does when a container's hash
+        changes (``computePodActions``: "definition changed, will be restarted"). A waiting one
+        simply uses the new image at its next start."""
+        spec = pod.get("spec") or {}
+        specs = {c.get("name"): c for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]}
+        for c in self.all_runs():
+            new = specs.get(c.name)
+            if new is None or new.get("image") == c.spec.get("image"):
+                continue
+            if c.init and not c.sidecar and c.state == "terminated" and c.exit_code == 0:
+                c.spec = new  # a finished init container does not run again
+                continue
+            c.spec, c.image_ready = new, False
+            if c.state == "running" and c.process is not None and not c.process.exited:
+                c.respec = True
+                self._kill(c, "spec", f"Container {c.name} definition changed, will be restarted")
+        self.write_status()
+
+    def _stop(self, c: ContainerRun, proc: ContainerProcess, grace: float) -> None:
+        """``killContainer``: the preStop hook runs first (up to the grace period), then SIGTERM
+        with what is left of it — at least 2 s (``minimumGracePeriodInSeconds``)."""
+        took = self._pre_stop(c, proc, grace)
+        if took <= 0:
+            proc.terminate(grace)
+            return
+        self._later(took, proc.terminate, max(grace - took, MIN_GRACE_SECONDS))
+
+    def _pre_stop(self, c: ContainerRun, proc: ContainerProcess, grace: float) -> float:
+        """Run the preStop exec hook; the virtual seconds it took (its sleeps, capped at ``grace``)."""
         hook = ((c.spec.get("lifecycle") or {}).get("preStop") or {})
         if "exec" in hook:
-            proc.exec(list((hook["exec"] or {}).get("command") or []), timeout=float(self.grace))
+            return min(proc.exec(list((hook["exec"] or {}).get("command") or []), timeout=grace).seconds, grace)
+        if "sleep" in hook:  # the PodLifecycleSleepAction hook (beta, on by default since v1.30)
+            return min(float((hook["sleep"] or {}).get("seconds") or 0), grace)
+        return 0.0
 
     # ------------------------------------------------------------------ exits
     def _exited(self, c: ContainerRun, proc: ContainerProcess, code: int, reason: str) -> None:
@@ -393,7 +433,11 @@ class PodWorker:
             else:
                 self.write_status()
             return
-        if c.init and not c.sidecar:
+        if c.respec:
+            c.respec = False
+            c.last_state = {"terminated": c.terminated_status()}
+            self._do_restart(c)
+        elif c.init and not c.sidecar:
             self._init_exited(c, code)
         elif c.sidecar:
             self._restart(c)
@@ -482,8 +526,7 @@ class PodWorker:
         for c in running:
             self.event(NORMAL, "Killing", f"Stopping container {c.name}", c)
             assert c.process is not None
-            self._pre_stop(c, c.process)
-            c.process.terminate(float(grace))
+            self._stop(c, c.process, float(grace))
         self.write_status()
 
     def evict(self, message: str, grace: int) -> None:

@@ -36,6 +36,7 @@ PROCESS_START_SECONDS = 0.05
 class ExecResult:
     code: int | None  # None: timed out
     output: str
+    seconds: float = 0.0  # virtual time the command took (its sleeps)
 
 
 @dataclass
@@ -238,12 +239,12 @@ class ContainerProcess:
         ctx.err = out.append
         ctx.pid = 100
         try:
-            code, _ = drain(run_argv(ctx, argv), budget=timeout)
+            code, slept = drain(run_argv(ctx, argv), budget=timeout)
         except ParseError as e:
             return ExecResult(2, f"sh: {e}\n")
         if self.failing():
-            return ExecResult(1, "".join(out) or "k9play.dev/liveness-fail-after: failing on purpose")
-        return ExecResult(code, "".join(out))
+            return ExecResult(1, "".join(out) or "k9play.dev/liveness-fail-after: failing on purpose", slept)
+        return ExecResult(code, "".join(out), slept)
 
     def http_get(self, port: int, path: str, client_ip: str = "",
                  headers: tuple[tuple[str, str], ...] = ()) -> bh.HttpReply | None:

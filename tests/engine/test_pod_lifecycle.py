@@ -247,3 +247,44 @@ def test_startup_probe_gates_liveness():
     p = c.store.get("Pod", "slow", "default")
     cs = p["status"]["containerStatuses"][0]
     assert cs["started"] is True and cs["ready"] is True and cs["restartCount"] == 0
+
+
+def test_changing_a_running_containers_image_restarts_it_with_the_new_one():
+    """The kubelet kills a container whose definition (image) changed and starts it again: one
+    restart, the new image pulled, the other container untouched."""
+    c = new_cluster()
+    apply_object(c.store, pod("web", [{"name": "web", "image": "nginx:1.25"},
+                                      {"name": "side", "image": "busybox:1.36", "command": ["sleep", "3600"]}]))
+    c.advance_sync(30)
+    live = c.store.get("Pod", "web", "default")
+    spec = {**live["spec"], "containers": [{**live["spec"]["containers"][0], "image": "nginx:1.26"},
+                                           live["spec"]["containers"][1]]}
+    c.store.update({**live, "spec": spec})
+    c.advance_sync(30)
+    statuses = {s["name"]: s for s in c.store.get("Pod", "web", "default")["status"]["containerStatuses"]}
+    assert statuses["web"]["image"] == "docker.io/library/nginx:1.26" and statuses["web"]["restartCount"] == 1
+    assert statuses["web"]["lastState"]["terminated"]["reason"] in ("Completed", "Error")
+    assert "running" in statuses["web"]["state"] and statuses["side"]["restartCount"] == 0
+    killing = [e["message"] for e in events(c, "web", "Killing")]
+    assert killing == ["Container web definition changed, will be restarted"]
+    assert 'Pulling image "nginx:1.26"' in [e["message"] for e in events(c, "web", "Pulling")]
+
+
+def test_a_pre_stop_hook_runs_before_sigterm_and_counts_against_the_grace_period():
+    c = new_cluster()
+    hook = {"preStop": {"exec": {"command": ["/bin/sh", "-c", "sleep 5"]}}}
+    apply_object(c.store, pod("slow", [{"name": "web", "image": "nginx:1.25", "lifecycle": hook}]))
+    apply_object(c.store, pod("stuck", [{"name": "web", "image": "nginx:1.25",
+                                         "lifecycle": {"preStop": {"sleep": {"seconds": 60}}}}],
+                              terminationGracePeriodSeconds=10))
+    c.advance_sync(30)
+    c.store.delete("Pod", "slow", "default")
+    c.store.delete("Pod", "stuck", "default")
+    c.advance_sync(4.5)
+    assert c.store.try_get("Pod", "slow", "default") is not None, "SIGTERM waits for the hook's 5 s"
+    c.advance_sync(2)
+    assert c.store.try_get("Pod", "slow", "default") is None, "nginx stops at once on SIGTERM"
+    c.advance_sync(3)  # 9.5 s: the 60 s sleep hook is cut at the 10 s grace period …
+    assert c.store.try_get("Pod", "stuck", "default") is not None
+    c.advance_sync(1.5)  # … then SIGTERM (with at least 2 s left before SIGKILL): nginx stops at once
+    assert c.store.try_get("Pod", "stuck", "default") is None
