@@ -37,6 +37,7 @@ from k9play import __version__
 from k9play.cluster import Cluster
 from k9play.faults import FaultError, Faults
 from k9play.kubectl.commands import Kubectl, Result
+from k9play.kubectl.exec_session import ExecSession, start_session
 from k9play.manifests.sync import FolderSync
 from k9play.network import PROXY_MODES, ProxyMode
 
@@ -80,6 +81,12 @@ class SimShell:
         self.err = err
         self.kubectl = Kubectl(cluster, wait=self.wait_until)
         self.failed = False
+        #: an open ``kubectl exec -it POD -- sh``: lines go to the container until ``exit``
+        self.session: ExecSession | None = None
+
+    @property
+    def prompt(self) -> str:
+        return self.session.prompt if self.session is not None else "k9play> "
 
     def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
         """Jump from event to event until ``done()`` or ``timeout`` virtual seconds pass."""
@@ -103,6 +110,12 @@ class SimShell:
             self.failed = True
 
     def run(self, line: str) -> None:
+        if self.session is not None:
+            result, goes_on = self.session.run(line)
+            self.emit(result)
+            if not goes_on:
+                self.session = None
+            return
         line = line.strip()
         if not line or line.startswith("#"):
             return
@@ -127,7 +140,9 @@ class SimShell:
         elif verb == "delete":
             self.emit(self.kubectl.run(["delete", *[a for p in args for a in ("-f", p)]]))
         elif verb == "kubectl":
-            self.emit(self.kubectl.run(args))
+            self.session = start_session(self.kubectl, args)
+            if self.session is None:
+                self.emit(self.kubectl.run(args))
         elif verb == "curl":
             from k9play.kubectl import curl
 
@@ -243,19 +258,19 @@ def run_sim(paths: list[str], nodes: int, seed: int, commands: list[str] | None,
     if commands is not None:
         lines = commands
     else:
-        lines = _stdin_lines(stdin, out)
+        lines = _stdin_lines(stdin, out, lambda: shell.prompt)
     for line in lines:
-        if line.strip() in ("exit", "quit"):
+        if shell.session is None and line.strip() in ("exit", "quit"):
             break
         shell.run(line)
     return 1 if shell.failed else 0
 
 
-def _stdin_lines(stdin: TextIO, out: TextIO) -> Iterable[str]:
+def _stdin_lines(stdin: TextIO, out: TextIO, prompt: Callable[[], str]) -> Iterable[str]:
     interactive = stdin.isatty()
     while True:
         if interactive:
-            out.write("k9play> ")
+            out.write(prompt())
             out.flush()
         line = stdin.readline()
         if not line:

@@ -30,7 +30,10 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
         raise CommandError("expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are "
                            "required arguments for the exec command\nSee 'kubectl exec -h' for help and examples",
                            verbatim=True)
-    argv = flags.command or flags.args[1:]
+    if len(flags.args) > 1:  # kubectl v1.34 ``ExecOptions.Complete``: the command must follow ``--``
+        raise CommandError("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] "
+                           "instead\nSee 'kubectl exec -h' for help and examples", verbatim=True)
+    argv = flags.command
     if not argv:
         raise CommandError("you must specify at least one command for the container")
     ns = k.namespace_of(flags)

@@ -181,6 +181,8 @@ class ImageProfile:
     server: Server | None = None
     #: network tools the image ships (``None``: assume any of curl, wget, nslookup)
     tools: frozenset[str] | None = None
+    #: files the image ships that people look at (path, content); volumes mounted over them hide them
+    files: tuple[tuple[str, str], ...] = ()
 
 
 _NGINX_LOGS = (
@@ -191,6 +193,16 @@ _NGINX_LOGS = (
     "/docker-entrypoint.sh: Configuration complete; ready for start up",
 )
 
+#: the nginx image's site and server config (``/etc/nginx/conf.d/default.conf`` abridged)
+NGINX_FILES = (
+    ("/usr/share/nginx/html/index.html", NGINX_WELCOME),
+    ("/usr/share/nginx/html/50x.html", "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n"
+                                       "<h1>An error occurred.</h1>\n</body>\n</html>\n"),
+    ("/etc/nginx/conf.d/default.conf", "server {\n    listen       80;\n    listen  [::]:80;\n    server_name  "
+                                       "localhost;\n\n    location / {\n        root   /usr/share/nginx/html;\n"
+                                       "        index  index.html index.htm;\n    }\n}\n"),
+)
+
 #: busybox's applets include wget and nslookup, not curl
 BUSYBOX_TOOLS = frozenset({"wget", "nslookup"})
 
@@ -198,7 +210,7 @@ PROFILES: dict[str, ImageProfile] = {p.repo: p for p in (
     ImageProfile("nginx", 72_000_000, ("/docker-entrypoint.sh",), ("nginx", "-g", "daemon off;"),
                  tags=r"(latest|stable|mainline|alpine|perl|bookworm|alpine-slim|"
                       r"1\.(?:[0-9]|1[0-9]|2[0-9])(?:\.(?:[0-9]|1[0-9]))?)(?:-[a-z0-9.-]+)?",
-                 server=Server((80,), _nginx, logs=_NGINX_LOGS, memory=6 * MiB)),
+                 server=Server((80,), _nginx, logs=_NGINX_LOGS, memory=6 * MiB), files=NGINX_FILES),
     ImageProfile("httpd", 58_000_000, (), ("httpd-foreground",),
                  tags=r"(latest|alpine|2(?:\.[0-4](?:\.[0-9]{1,2})?)?)(?:-[a-z0-9.-]+)?",
                  server=Server((80,), _static({"/": "<html><body><h1>It works!</h1></body></html>\n"}),

@@ -277,6 +277,8 @@ class PodWorker:
             resolve=self.kubelet.resolver(self.namespace, self.name),
             http_client=self.kubelet.http_client(self.namespace, self.name), memory_limit=mem_limit, name=c.name,
         )
+        for path, content in profile.files:
+            proc.fs.write(path, content)
         mount_volumes(proc.fs, c.spec, self.volumes)
         if c.process is not None:
             c.previous = c.process  # kept for `kubectl logs --previous`; the new one starts on a fresh layer

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from k9play.kubelet.shell_syntax import Node, ParseError, Word, parse
+from k9play.kubelet.text_tools import TextTools
 
 if TYPE_CHECKING:
     from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse
@@ -217,7 +218,7 @@ def _no_network(req: HttpRequest) -> HttpResponse:
     return no_network(req)
 
 
-class Shell:
+class Shell(TextTools):
     """Runs a parsed script in a :class:`ShellContext`."""
 
     def __init__(self, ctx: ShellContext) -> None:
