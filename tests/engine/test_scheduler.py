@@ -28,13 +28,29 @@ def test_insufficient_cpu_message_matches_kube_scheduler():
     apply_object(c.store, big)
     c.advance_sync(1)
     p = c.store.get("Pod", "big", "default")
+    # 5 CPUs exceed the 4 allocatable: UnschedulableAndUnresolvable since v1.34 (#131345), so
+    # preemption does not even try those nodes
     expected = ("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
-                "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
-                "2 No preemption victims found for incoming pod.")
+                "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
     assert failed_scheduling(c, "big") == [expected]
     cond = next(x for x in p["status"]["conditions"] if x["type"] == "PodScheduled")
     assert (cond["status"], cond["reason"], cond["message"]) == ("False", "Unschedulable", expected)
     assert p["status"]["phase"] == "Pending"
+
+
+def test_no_victims_when_the_pods_in_the_way_are_not_of_lower_priority():
+    c = new_cluster()
+    for name in ("hog1", "hog2"):
+        apply_object(c.store, pod(name, containers=[{"name": "m", "image": "nginx",
+                                                     "resources": {"requests": {"cpu": "3"}}}]))
+    c.advance_sync(1)
+    apply_object(c.store, pod("late", containers=[{"name": "m", "image": "nginx",
+                                                   "resources": {"requests": {"cpu": "2"}}}]))
+    c.advance_sync(1)
+    assert failed_scheduling(c, "late") == [
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
+        "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+        "2 No preemption victims found for incoming pod."]
 
 
 def test_node_selector_waits_for_a_matching_label_then_schedules():
