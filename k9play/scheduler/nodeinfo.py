@@ -184,6 +184,12 @@ class NodeInfo:
     unschedulable: bool = False
     #: no taints and not cordoned: NodeUnschedulable and TaintToleration pass at once
     clean: bool = True
+    #: derived after every change, for the scheduler's hot loops: what is left, and the
+    #: resource state the resource scores depend on
+    free_cpu: int = 0
+    free_memory: int = 0
+    free_pods: int = 0
+    resource_key: tuple[int, int, int, int, int, int] = (0, 0, 0, 0, 0, 0)
 
     def __post_init__(self) -> None:
         self.set_node(self.node)
@@ -209,6 +215,14 @@ class NodeInfo:
             for n in img.get("names") or []:
                 images[normalized_image_name(n)] = int(img.get("sizeBytes") or 0)
         self.images = images
+        self._derive()
+
+    def _derive(self) -> None:
+        self.free_cpu = self.alloc_cpu - self.cpu
+        self.free_memory = self.alloc_memory - self.memory
+        self.free_pods = self.alloc_pods - len(self.pods)
+        self.resource_key = (self.score_cpu, self.score_memory, self.cpu, self.memory, self.alloc_cpu,
+                             self.alloc_memory)
 
     def add_pod(self, info: PodInfo) -> None:
         uid = info.uid
@@ -227,6 +241,7 @@ class NodeInfo:
             self.with_affinity[uid] = info
             if info.required_anti_affinity:
                 self.with_anti_affinity[uid] = info
+        self._derive()
 
     def remove_pod(self, uid: str) -> None:
         info = self.pods.pop(uid, None)
@@ -244,6 +259,7 @@ class NodeInfo:
                 del self.used_ports[port]
         self.with_affinity.pop(uid, None)
         self.with_anti_affinity.pop(uid, None)
+        self._derive()
 
     def replace_pod(self, info: PodInfo) -> None:
         """The pod object changed but nothing the scheduler accounts did (a status write)."""

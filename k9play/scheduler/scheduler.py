@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from k9play.api import errors
@@ -115,6 +116,10 @@ class Scheduler:
         self.recorder = EventRecorder(store, SCHEDULER_NAME)
         self.nodes: dict[str, NodeInfo] = {}
         self._node_list: list[NodeInfo] = []
+        self._position: dict[str, int] = {}
+        #: nodes with pods that have (anti-)affinity terms / required anti-affinity (``HavePodsWith…List``)
+        self.affinity_nodes: dict[str, NodeInfo] = {}
+        self.anti_affinity_nodes: dict[str, NodeInfo] = {}
         self._next_start = 0
         self._pod_node: dict[str, str] = {}  # pod uid -> node it is accounted on
         self.queue = SchedulingQueue(self.clock, self._wake)
@@ -163,6 +168,8 @@ class Scheduler:
             if info is not None:
                 self._set_images(info, {}, info.images)
                 del self.nodes[name]
+                self.affinity_nodes.pop(name, None)
+                self.anti_affinity_nodes.pop(name, None)
                 self._nodes_changed()
                 self._event(NODE_DELETE)
             return
@@ -187,6 +194,7 @@ class Scheduler:
 
     def _nodes_changed(self) -> None:
         self._node_list = [self.nodes[n] for n in sorted(self.nodes)]
+        self._position = {node.name: i for i, node in enumerate(self._node_list)}
         if self._image_locality is not None:
             self._image_locality.total_nodes = len(self.nodes)
 
@@ -210,6 +218,7 @@ class Scheduler:
             info = self.nodes.get(prev)
             if info is not None:
                 info.remove_pod(uid)
+                self._track(info)
             del self._pod_node[uid]
             self._event(POD_DELETE)
         if node and not gone:
@@ -253,11 +262,20 @@ class Scheduler:
         labels_changed = prev == node and old is not None and \
             old["metadata"].get("labels") != pod["metadata"].get("labels")
         info.add_pod(pinfo)
+        self._track(info)
         self._pod_node[uid] = node
         if prev is None:
             self._event(POD_ADD)
         elif labels_changed:
             self._event(POD_LABEL)
+
+    def _track(self, info: NodeInfo) -> None:
+        for index, pods in ((self.affinity_nodes, info.with_affinity), (self.anti_affinity_nodes,
+                                                                          info.with_anti_affinity)):
+            if pods:
+                index[info.name] = info
+            else:
+                index.pop(info.name, None)
 
     def _forget(self, uid: str) -> None:
         self.queue.forget(uid)
@@ -337,6 +355,7 @@ class Scheduler:
                 self._binding[uid] = node.name
                 self.diagnoses.pop(uid, None)  # it fits now; what remains is waiting for its volumes
                 node.add_pod(info)
+                self._track(node)
                 self._pod_node[uid] = node.name
                 return node.name
         self._bound_info = info
@@ -369,6 +388,7 @@ class Scheduler:
             del self._pod_node[uid]
             if node_name in self.nodes:
                 self.nodes[node_name].remove_pod(uid)
+                self._track(self.nodes[node_name])
         if error:
             self._fail(pod, PodInfo(pod), {}, error=error)
 
@@ -392,26 +412,30 @@ class Scheduler:
         if not n:
             return [], statuses, absent
         want = num_feasible_nodes_to_find(n, self.percentage)
-        feasible: list[NodeInfo] = []
         start = self._next_start % n
-        processed = 0
-        fast = _FAST_FILTERS.issuperset(f.name for f in filters) and not info.extended
-        cpu, mem = info.cpu, info.memory
-        nominated = self.nominated
+        rotated = (nodes[start:] + nodes[:start]) if start else nodes
         run = self._run_filters
-        for node in nodes[start:] + nodes[:start] if start else nodes:
-            processed += 1
-            if fast and node.clean and len(node.pods) < node.alloc_pods and node.cpu + cpu <= node.alloc_cpu \
-                    and node.memory + mem <= node.alloc_memory and (not nominated or node.name not in nominated):
-                st = None  # every active check passes: the plugins would say so too
-            else:
-                st = run(info, node, filters)
+
+        def fits(node: NodeInfo) -> bool:
+            st = run(info, node, filters)
             if st is None:
-                feasible.append(node)
-                if len(feasible) >= want:
-                    break
-            else:
-                statuses[node.name] = st
+                return True
+            statuses[node.name] = st
+            return False
+
+        if _FAST_FILTERS.issuperset(f.name for f in filters) and not info.extended and not self.nominated:
+            # the fast path accepts a node every active check would accept; the plugins
+            # themselves run for any other node (and say why it does not fit)
+            cpu, mem = info.cpu, info.memory
+            candidates = (node for node in rotated if (node.clean and node.free_pods > 0 and node.free_cpu >= cpu
+                                                       and node.free_memory >= mem) or fits(node))
+        else:
+            candidates = (node for node in rotated if fits(node))
+        feasible = list(islice(candidates, want))
+        if len(feasible) < want:
+            processed = n
+        else:
+            processed = (self._position[feasible[-1].name] - start) % n + 1
         self._next_start = (self._next_start + processed) % max(1, len(self._node_list))
         return feasible, statuses, absent
 
@@ -448,14 +472,18 @@ class Scheduler:
     def _select_host(self, info: PodInfo, feasible: list[NodeInfo]) -> NodeInfo:
         if len(feasible) == 1:
             return feasible[0]
-        totals = [0] * len(feasible)
+        totals: list[int] | None = None
         for plugin in self.scores:
             if not plugin.pre_score(info, feasible):
                 continue
-            raw = [plugin.score(info, node) for node in feasible]
+            scores = plugin.normalize(info, plugin.score_all(info, feasible), feasible)
             w = plugin.weight
-            for i, s in enumerate(plugin.normalize(info, raw, feasible)):
-                totals[i] += s * w
+            if totals is None:
+                totals = [s * w for s in scores] if w != 1 else list(scores)
+            else:
+                totals = [t + s * w for t, s in zip(totals, scores, strict=True)]
+        if totals is None:
+            return self.clock.rng.choice(feasible)
         best = max(totals)
         winners = [node for node, t in zip(feasible, totals, strict=True) if t == best]
         return winners[0] if len(winners) == 1 else self.clock.rng.choice(winners)

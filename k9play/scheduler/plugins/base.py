@@ -79,6 +79,11 @@ class ScorePlugin:
     def score(self, pod: PodInfo, node: NodeInfo) -> int:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def score_all(self, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        """``score`` for every feasible node (plugins may batch it)."""
+        score = self.score
+        return [score(pod, n) for n in nodes]
+
     def normalize(self, pod: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> list[int]:
         return scores
 

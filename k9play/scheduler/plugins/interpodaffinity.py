@@ -112,16 +112,18 @@ class InterPodAffinity(FilterPlugin):
     def pre_filter(self, pod: PodInfo) -> Status | None:
         for t in pod.required_affinity + pod.required_anti_affinity:
             self.merge_namespaces(t)
+        sched = self.scheduler
+        if sched is None or (not sched.anti_affinity_nodes and not pod.required_affinity and
+                             not pod.required_anti_affinity):
+            return SKIP
         st = _State(self.namespace_labels(pod.namespace))
-        nodes = self.scheduler.nodes.values() if self.scheduler is not None else ()
-        for node in nodes:
-            if node.with_anti_affinity:
-                for other in node.with_anti_affinity.values():
-                    self._count_existing(st, pod, other, node, 1)
+        for node in sched.anti_affinity_nodes.values():
+            for other in node.with_anti_affinity.values():
+                self._count_existing(st, pod, other, node, 1)
         if not st.existing_anti and not pod.required_affinity and not pod.required_anti_affinity:
             return SKIP
         if pod.required_affinity or pod.required_anti_affinity:
-            for node in nodes:
+            for node in sched.nodes.values():
                 for other in node.pods.values():
                     self._count_incoming(st, pod, other, node, 1)
         pod.cycle[KEY] = st
@@ -202,14 +204,14 @@ class InterPodAffinityScore(ScorePlugin):
 
     def pre_score(self, pod: PodInfo, nodes: list[NodeInfo]) -> bool:
         sched = self.plugin.scheduler
-        if sched is None:
-            return False
         has_constraints = bool(pod.preferred_affinity_terms or pod.preferred_anti_terms)
+        if sched is None or (not has_constraints and not sched.affinity_nodes):
+            return False
         for _, t in pod.preferred_affinity_terms + pod.preferred_anti_terms:
             self.plugin.merge_namespaces(t)
         ns_labels = self.plugin.namespace_labels(pod.namespace)
         topo: dict[str, dict[str, int]] = {}
-        for node in sched.nodes.values():
+        for node in (sched.nodes if has_constraints else sched.affinity_nodes).values():
             if not node.labels:
                 continue
             others = node.pods if has_constraints else node.with_affinity

@@ -135,7 +135,7 @@ class TaintTolerationScore(ScorePlugin):
 
     def pre_score(self, pod: PodInfo, nodes: list[NodeInfo]) -> bool:
         # every node without such a taint scores alike; none with one: nothing to rank
-        return any(t.get("effect") == "PreferNoSchedule" for n in nodes for t in n.taints)
+        return any(t.get("effect") == "PreferNoSchedule" for n in nodes if n.taints for t in n.taints)
 
     def score(self, pod: PodInfo, node: NodeInfo) -> int:
         prefer = [t for t in pod.tolerations if (t.get("effect") or "PreferNoSchedule") == "PreferNoSchedule"]

@@ -74,6 +74,13 @@ class LeastAllocated(ScorePlugin):
         return least_allocated(node.score_cpu + pod.score_cpu, node.alloc_cpu,
                                node.score_memory + pod.score_memory, node.alloc_memory)
 
+    def score_all(self, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        # nodes in the same state score alike: each state is computed once (a large cluster has few)
+        pc, pm = pod.score_cpu, pod.score_memory
+        keys = [n.resource_key for n in nodes]
+        table = {k: least_allocated(k[0] + pc, k[4], k[1] + pm, k[5]) for k in set(keys)}
+        return [table[k] for k in keys]
+
 
 def balanced(requested_cpu: int, alloc_cpu: int, requested_mem: int, alloc_mem: int) -> int:
     """``balancedResourceScorer`` for two resources: (1 − |f_cpu − f_mem| / 2) × 100."""
@@ -94,6 +101,12 @@ class BalancedAllocation(ScorePlugin):
 
     def score(self, pod: PodInfo, node: NodeInfo) -> int:
         return balanced(node.cpu + pod.cpu, node.alloc_cpu, node.memory + pod.memory, node.alloc_memory)
+
+    def score_all(self, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
+        pc, pm = pod.cpu, pod.memory
+        keys = [n.resource_key for n in nodes]
+        table = {k: balanced(k[2] + pc, k[4], k[3] + pm, k[5]) for k in set(keys)}
+        return [table[k] for k in keys]
 
 
 MB = 1024 * 1024
