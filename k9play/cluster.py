@@ -17,6 +17,7 @@ from k9play.controllers.base import Controller
 from k9play.controllers.cronjob import CronJobController
 from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
+from k9play.controllers.disruption import DisruptionController
 from k9play.controllers.garbagecollector import GarbageCollector
 from k9play.controllers.hpa import HorizontalPodAutoscalerController
 from k9play.controllers.job import JobController
@@ -56,6 +57,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     HorizontalPodAutoscalerController,
     NodeLifecycleController,
     TaintEvictionController,
+    DisruptionController,
 )
 
 

@@ -554,6 +554,14 @@ class ObjectStore:
         self._emit(ks, WatchEvent(MODIFIED, new, cur, self._rv))
         return new
 
+    def evict(self, name: str, namespace: str | None = None, *, grace_period: int | None = None,
+              dry_run: bool = False) -> None:
+        """``pods/eviction`` (a policy/v1 Eviction): a DELETE that respects PodDisruptionBudgets
+        (:mod:`k9play.api.eviction`); raises 429 TooManyRequests when a budget forbids it."""
+        from k9play.api.eviction import evict
+
+        evict(self, name, namespace or "default", grace_period, dry_run)
+
     # -------------------------------------------------------------- internals
     def _remove(self, ks: _KindStore, obj: Obj) -> Obj:
         ns, name = namespace_of(obj), name_of(obj)
