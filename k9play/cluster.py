@@ -7,10 +7,12 @@ controllers, scheduler and kubelets, and exposes ``advance`` for manual time.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from typing import Any
 
-from k9play.api.meta import Obj
+from k9play import kubeadm
+from k9play.api.meta import Obj, format_time
 from k9play.api.store import ObjectStore
 from k9play.clock import Mode, VirtualClock
 from k9play.controllers.base import Controller
@@ -39,6 +41,14 @@ from k9play.scheduler.scheduler import Scheduler
 CLUSTER_NAME = "k9play"
 CONTROL_PLANE = f"{CLUSTER_NAME}-control-plane"
 DEFAULT_CAPACITY = {"cpu": "4", "memory": "8Gi", "pods": "110"}
+
+#: the PriorityClasses the apiserver creates at startup (``SystemPriorityClasses``)
+SYSTEM_PRIORITY_CLASSES = (
+    ("system-node-critical", 2000001000,
+     "Used for system critical pods that must not be moved from their current node."),
+    ("system-cluster-critical", 2000000000, "Used for system critical pods that must run in the cluster, but can be "
+                                            "moved to another node if necessary."),
+)
 
 CONTROLLERS: tuple[type[Controller], ...] = (
     NamespaceController,
@@ -107,6 +117,7 @@ class Cluster:
         self.controllers: list[Controller] = [cls(self.store) for cls in CONTROLLERS]
         self.scheduler = Scheduler(self.store)
         self.kubelets = KubeletManager(self.store)
+        self.kubelets.preloaded = kubeadm.IMAGES
         #: the simulated metrics-server (pod/node usage, load knobs); HPAs and `kubectl top` read it
         self.metrics = Metrics(self.store, self.kubelets)
         #: fault injection: nodes down and up, crashes, failing probes, registry outages, load, pressure
@@ -122,7 +133,9 @@ class Cluster:
             c.start()
         self.scheduler.start()
         self.kubelets.start()
-        self.store.create(node_manifest(CONTROL_PLANE, control_plane=True))
+        control_plane = self.store.create(node_manifest(CONTROL_PLANE, control_plane=True))
+        self._system_objects(control_plane)
+        self.clock.settle()  # the control plane is up before the workers join, as in kind: CoreDNS runs there
         for i in range(1, self.workers + 1):
             self.store.create(node_manifest(worker_name(i)))
         self.store.create({
@@ -133,6 +146,21 @@ class Cluster:
         })
         self.clock.settle()
         return self
+
+    def _system_objects(self, control_plane: Obj) -> None:
+        """What kubeadm leaves in kube-system (:mod:`k9play.kubeadm`), drawn from a random
+        stream of its own so that a seed still names the user's objects as before."""
+        store = self.store
+        store.system_rng = random.Random(f"kube-system/{self.clock.rng.getstate()[1][0]}")
+        node_ip = self.kubelets.kubelets[CONTROL_PLANE].node_ip
+        with store.system():
+            for name, value, description in SYSTEM_PRIORITY_CLASSES:
+                store.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                              "metadata": {"name": name}, "value": value, "description": description})
+            for obj in kubeadm.kube_proxy() + kubeadm.coredns():
+                store.create(obj)
+            for pod in kubeadm.static_pods(control_plane, node_ip, format_time(self.clock.now())):
+                store.create(pod)
 
     def stop(self) -> None:
         for c in self.controllers:

@@ -343,6 +343,8 @@ class KubeletManager:
         self.claims: dict[str, FileSystem] = {}
         #: image references the registry refuses to serve (``k9play.faults``)
         self.unpullable: set[str] = set()
+        #: images every node has from the start (kind's node image carries the control plane's)
+        self.preloaded: tuple[str, ...] = ()
         self._next_index = 0
         self._unsub: list[Any] = []
 
@@ -365,6 +367,8 @@ class KubeletManager:
             return
         if name not in self.kubelets:
             kubelet = Kubelet(self.store, name, self._next_index)
+            for image in self.preloaded:
+                kubelet.images.add(image)
             kubelet.claims = self.claims
             kubelet.unpullable = self.unpullable
             self._next_index += 1

@@ -117,10 +117,11 @@ class PodWorker:
     def _sandbox_ready(self) -> None:
         if self.terminating:
             return
+        pod = self.pod()
         if not self.sandbox_ready:
             self.sandbox_ready = True
-            self.pod_ip = self.kubelet.allocate_ip()
-        pod = self.pod()
+            host_network = bool(((pod or {}).get("spec") or {}).get("hostNetwork"))
+            self.pod_ip = self.kubelet.node_ip if host_network else self.kubelet.allocate_ip()
         if pod is None:
             return
         try:
@@ -248,7 +249,7 @@ class PodWorker:
                 then()
             return
         c.image_ready = True
-        c.container_id = f"containerd://{self.clock.rng.getrandbits(256):064x}"
+        c.container_id = f"containerd://{self.store.rng_for(pod).getrandbits(256):064x}"
         self.event(NORMAL, "Created", f"Created container: {c.name}", c)
         self._later(START_SECONDS, self._started, c, env, then)
 

@@ -179,7 +179,7 @@ def post_filter(sched: Scheduler, info: PodInfo, statuses: dict[str, Status],
         return "", "preemption: " + _fit_error(all_nodes, {}, not_helpful)
     pdbs = sched.store.list("PodDisruptionBudget")
     filters: list[FilterPlugin] = info.cycle.get("filters", [])
-    offset = sched.clock.rng.randrange(len(potential))
+    offset = sched.store.rng_for(info.pod).randrange(len(potential))
     wanted = num_candidates(len(potential))
     fine: list[tuple[str, list[PodInfo], int]] = []
     violating: list[tuple[str, list[PodInfo], int]] = []

@@ -483,10 +483,10 @@ class Scheduler:
             else:
                 totals = [t + s * w for t, s in zip(totals, scores, strict=True)]
         if totals is None:
-            return self.clock.rng.choice(feasible)
+            return self.store.rng_for(info.pod).choice(feasible)
         best = max(totals)
         winners = [node for node, t in zip(feasible, totals, strict=True) if t == best]
-        return winners[0] if len(winners) == 1 else self.clock.rng.choice(winners)
+        return winners[0] if len(winners) == 1 else self.store.rng_for(info.pod).choice(winners)
 
     # ---------------------------------------------------------------- failure
     def _fail(self, pod: Obj, info: PodInfo, statuses: dict[str, Status], pre_filter: str = "",

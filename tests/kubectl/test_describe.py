@@ -497,6 +497,8 @@ def test_node_describe_with_pods_and_allocated_resources():
     text = describe(c.store, node, c.clock.now())
     hb = rfc(node["status"]["conditions"][0]["lastHeartbeatTime"])
     head = text[:text.index("Events:")]
+    proxy = next(p["metadata"]["name"] for p in c.store.pods_on_node(WORKER) if p["metadata"]["namespace"] ==
+                 "kube-system")
     assert head == (
         f"Name:               {WORKER}\n"
         "Roles:              <none>\n"
@@ -556,11 +558,17 @@ def test_node_describe_with_pods_and_allocated_resources():
         f"PodCIDR:                      {node['spec']['podCIDR']}\n"
         f"PodCIDRs:                     {node['spec']['podCIDR']}\n"
         f"ProviderID:                   kind://docker/k9play/{WORKER}\n"
-        "Non-terminated Pods:          (2 in total)\n"
-        "  Namespace                   Name    CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age\n"
-        "  ---------                   ----    ------------  ----------  ---------------  -------------  ---\n"
-        "  default                     a       250m (6%)     500m (12%)  64Mi (0%)        128Mi (1%)     90s\n"
-        "  default                     b       1500m (37%)   0 (0%)      1Gi (12%)        0 (0%)         90s\n"
+        "Non-terminated Pods:          (3 in total)\n"  # with kube-proxy, the DaemonSet every node runs
+        "  Namespace                   Name                CPU Requests  CPU Limits  Memory Requests  Memory Limits"
+        "  Age\n"
+        "  ---------                   ----                ------------  ----------  ---------------  -------------"
+        "  ---\n"
+        "  default                     a                   250m (6%)     500m (12%)  64Mi (0%)        128Mi (1%)   "
+        "  90s\n"
+        "  default                     b                   1500m (37%)   0 (0%)      1Gi (12%)        0 (0%)       "
+        "  90s\n"
+        f"  kube-system                 {proxy}    0 (0%)        0 (0%)      0 (0%)           0 (0%)       "
+        "  90s\n"
         "Allocated resources:\n"
         "  (Total limits may be over 100 percent, i.e., overcommitted.)\n"
         "  Resource           Requests      Limits\n"
@@ -581,7 +589,10 @@ def test_control_plane_node_roles_and_taints(cluster):
     assert "Roles:              control-plane\n" in text
     assert "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n" in text
     assert "                    node-role.kubernetes.io/control-plane=\n" in text
-    assert "Non-terminated Pods:          (0 in total)\n" in text
+    # the control plane's own pods (mirror pods of the static pods), CoreDNS and kube-proxy
+    assert "Non-terminated Pods:          (7 in total)\n" in text
+    assert "  kube-system                 etcd-k9play-control-plane                       100m (2%)     0 (0%)  " \
+        in text
 
 
 # --------------------------------------------------------- namespace, service
