@@ -26,6 +26,7 @@ from k9play.kubelet import behaviour as bh
 from k9play.kubelet import images
 from k9play.kubelet import nodestatus as ns
 from k9play.kubelet.container import BackOff, ContainerRun
+from k9play.kubelet.eviction import EvictionManager
 from k9play.kubelet.podworker import PodWorker
 from k9play.kubelet.probes import ProbeResult
 from k9play.kubelet.shell import FileSystem
@@ -73,6 +74,9 @@ class Kubelet:
         self._pressure_seen: dict[str, float] = {}
         self._heartbeat: TimerHandle | None = None
         self._last_report = 0.0
+        #: node-pressure eviction; it runs just before each heartbeat, so a status update
+        #: reports what it last observed
+        self.eviction = EvictionManager(self)
 
     # ------------------------------------------------------------ the node
     def register(self) -> None:
@@ -118,6 +122,7 @@ class Kubelet:
         self.recorder.record(stored, NORMAL, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
         self.recorder.record(stored, NORMAL, "NodeReady", f"Node {self.node_name} status is now: NodeReady")
         self._last_report = self.store.clock.now()
+        self.eviction.start()
         self._beat()
 
     def boot_id(self) -> str:
@@ -207,6 +212,7 @@ class Kubelet:
         self._pull_free_at = 0.0
         for worker in list(self.workers.values()):
             worker.halt()
+        self.eviction.stop()
 
     def power_on(self) -> None:
         """The machine boots: the kubelet posts Ready status (``Rebooted``: a new boot id),
@@ -220,6 +226,7 @@ class Kubelet:
             (NORMAL, "Starting", "Starting kubelet."),
             (WARNING, "Rebooted", f"Node {self.node_name} has been rebooted, boot id: {self.boot_id()}"),
         ))
+        self.eviction.start()
         self._beat()
         bound = {uid_of(p): p for p in self.store.pods_on_node(self.node_name)}
         for uid, worker in list(self.workers.items()):
@@ -319,6 +326,10 @@ class Kubelet:
         worker = self.workers.get(uid)
         if worker is None:
             if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
+                return
+            refused = None if pod["metadata"].get("deletionTimestamp") else self.eviction.admit(pod)
+            if refused is not None:
+                self.eviction.reject(pod, refused)
                 return
             worker = self.workers[uid] = PodWorker(self, pod)
             worker.start()

@@ -129,6 +129,8 @@ def build_status(worker: PodWorker, pod: Obj, now: str) -> Obj:
     if worker.pod_ip:
         status["podIP"] = worker.pod_ip
         status["podIPs"] = [{"ip": worker.pod_ip}]
+    if worker.status_reason:
+        status["reason"], status["message"] = worker.status_reason, worker.status_message
     if "qosClass" in old:
         status["qosClass"] = old["qosClass"]
     if worker.start_time is not None:

@@ -64,6 +64,10 @@ class PodWorker:
         self.initialized = not self.init
         self.terminating = False
         self.terminal_phase: str | None = None
+        #: set by the eviction manager: the pod ends Failed with this reason and message and
+        #: stays in the API (nobody deleted it)
+        self.status_reason = ""
+        self.status_message = ""
         self.volumes: dict[str, tuple[FileSystem, str]] = {}
         self._mount_backoff = 0.0
         self._timers: list[TimerHandle] = []
@@ -483,12 +487,19 @@ class PodWorker:
             c.process.terminate(float(grace))
         self.write_status()
 
+    def evict(self, reason: str, message: str, grace: int) -> None:
+        """Node-pressure eviction (``killPodFunc``): Failed at once, containers killed with
+        ``grace``; the pod object stays, with ``reason`` and ``message``."""
+        self.terminal_phase = "Failed"
+        self.status_reason, self.status_message = reason, message
+        self.terminate(grace)
+
     def _finish(self) -> None:
         app = [c for c in self.containers if c.state == "terminated"]
         ok = bool(app) and len(app) == len(self.containers) and all(c.exit_code == 0 for c in app)
         self.terminal_phase = self.terminal_phase or ("Succeeded" if ok else "Failed")
         self.write_status()
-        if self.pod() is not None:
+        if self.pod() is not None and not self.status_reason:
             try:
                 self.store.delete("Pod", self.name, self.namespace, grace_period=0, uid=self.uid)
             except errors.ApiError:
