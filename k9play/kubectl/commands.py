@@ -100,6 +100,13 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool]]] = {
              "--tail": ("tail", False), "--timestamps": ("timestamps", True), "--since": ("since", False),
              "--all-containers": ("all-containers", True), "--prefix": ("prefix", True)},
     "top": {"--containers": ("containers", True), "--sort-by": ("sort-by", False)},
+    "drain": {"--ignore-daemonsets": ("ignore-daemonsets", True),
+              "--delete-emptydir-data": ("delete-emptydir-data", True),
+              "--delete-local-data": ("delete-emptydir-data", True), "--timeout": ("timeout", False),
+              "--pod-selector": ("pod-selector", False), "--disable-eviction": ("disable-eviction", True),
+              "--skip-wait-for-delete-timeout": ("skip-wait-for-delete-timeout", False)},
+    "taint": {"--overwrite": ("overwrite", True)},
+    "label": {"--overwrite": ("overwrite", True), "--resource-version": ("resource-version", False)},
 }
 
 
@@ -223,7 +230,7 @@ class Kubectl:
         verb, rest = argv[0], argv[1:]
         from k9play.kubectl import apply as apply_cmd
         from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import describe_cmd, get, logs, rollout, workloads
+        from k9play.kubectl import describe_cmd, get, logs, nodes, rollout, top, workloads
 
         handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
             "get": get.run,
@@ -236,6 +243,12 @@ class Kubectl:
             "set": workloads.set_cmd,
             "autoscale": workloads.autoscale,
             "rollout": rollout.run,
+            "cordon": nodes.cordon,
+            "uncordon": nodes.uncordon,
+            "drain": nodes.drain,
+            "taint": nodes.taint,
+            "label": nodes.label,
+            "top": top.run,
         }
         handler = handlers.get(verb)
         if handler is None:

@@ -17,7 +17,7 @@ while simulated time passes, and gives up after ``timeout`` virtual seconds as k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from k9play.api import errors
@@ -157,8 +157,9 @@ class Drain:
         self.lines.append(text)
         self.streams.append(stream)
 
-    def start(self) -> None:
-        """Cordon, check every pod on the node, then evict the ones that may go."""
+    def start(self, cordon: bool = True) -> None:
+        """Cordon (unless the caller did: kubectl cordons every node first), check every pod on
+        the node, then evict the ones that may go."""
         node = self.store.try_get("Node", self.node)
         if node is None:
             self._fail([str(errors.not_found("nodes", self.node))], pending_node=False)
@@ -168,7 +169,9 @@ class Drain:
         except SelectorError:
             self._fail(["--pod-selector=<pod_selector> must be a valid label selector"], pending_node=False)
             return
-        if (node.get("spec") or {}).get("unschedulable"):
+        if not cordon:
+            pass
+        elif (node.get("spec") or {}).get("unschedulable"):
             self._say(f"node/{self.node} already cordoned")
         else:
             self.store.patch("Node", self.node, None, {"spec": {"unschedulable": True}})
@@ -272,6 +275,15 @@ class Drain:
                      f"global timeout reached: {timeout}" for ns, name in self._pending.values()]
             self._fail(errs)
         return len(self.lines) > before
+
+    def expire(self, waited: float) -> None:
+        """Stop waiting now, as if ``--timeout`` had been ``waited`` seconds (the simulation
+        does not wait forever for a drain without one)."""
+        if self.done:
+            return
+        self.opts = replace(self.opts, timeout=waited)
+        self._deadline = self.store.clock.now()
+        self.poll()
 
     def _fail(self, errs: list[str], *, pending_node: bool = True) -> None:
         """kubectl's report: the aggregate on one line, the pending node, then each error."""
