@@ -1,5 +1,8 @@
 """Command line: ``k9play [PATH ...]`` opens the TUI; ``k9play sim`` is the headless shell.
 
+``k9play --skin NAME|FILE`` (or ``K9PLAY_SKIN``) colours the TUI with a k9s skin file: NAME
+is looked up in ``$XDG_CONFIG_HOME/k9play/skins/`` and k9play's ``themes/``.
+
 ``k9play sim [PATH ...] [--nodes N] [--seed S] [-c COMMAND ...]`` applies PATHs at t=0 on
 a manual clock, then runs each command in order (or reads them from stdin):
 
@@ -218,14 +221,14 @@ def _stdin_lines(stdin: TextIO, out: TextIO) -> Iterable[str]:
         yield line
 
 
-def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float) -> int:
+def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float, skin: str | None = None) -> int:
     from k9play.tui.app import K9playApp
 
     targets = paths or [str(bundled_samples())]
     cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed).start()
     sync = FolderSync(cluster.store, targets)
     sync.sync_all()
-    K9playApp(cluster, sync, realtime=True).run()
+    K9playApp(cluster, sync, realtime=True, skin=skin).run()
     return 0
 
 
@@ -275,9 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane (default 2)")
     parser.add_argument("--seed", type=int, default=None, help="seed for generated names")
     parser.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    parser.add_argument("--skin", metavar="NAME|FILE", default=os.environ.get("K9PLAY_SKIN") or None,
+                        help="a k9s skin: a file, or a NAME in $XDG_CONFIG_HOME/k9play/skins/ or k9play's themes/ "
+                             "(k9play-dark, k9play-light), or a Textual theme (default: $K9PLAY_SKIN, else k9s' "
+                             "stock look; ctrl+p switches themes at run time)")
     parser.add_argument("--version", action="version", version=f"k9play {__version__}")
     ns = parser.parse_args(argv)
-    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed)
+    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, ns.skin)
 
 
 if __name__ == "__main__":  # pragma: no cover

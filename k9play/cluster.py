@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from k9play import kubeadm
+from k9play.api import rbac_bootstrap
 from k9play.api.meta import Obj, format_time
 from k9play.api.store import ObjectStore
 from k9play.clock import Mode, VirtualClock
 from k9play.controllers.base import Controller
+from k9play.controllers.clusterroleaggregation import ClusterRoleAggregationController
 from k9play.controllers.cronjob import CronJobController
 from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
@@ -29,6 +31,7 @@ from k9play.controllers.persistentvolume import PersistentVolumeController
 from k9play.controllers.podgc import PodGCController
 from k9play.controllers.replicaset import ReplicaSetController
 from k9play.controllers.replication import ReplicationManager
+from k9play.controllers.resourcequota import ResourceQuotaController
 from k9play.controllers.rootcacert import RootCACertPublisher
 from k9play.controllers.serviceaccount import ServiceAccountController
 from k9play.controllers.statefulset import StatefulSetController
@@ -68,6 +71,8 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     NodeLifecycleController,
     TaintEvictionController,
     DisruptionController,
+    ClusterRoleAggregationController,
+    ResourceQuotaController,
 )
 
 
@@ -133,6 +138,7 @@ class Cluster:
             c.start()
         self.scheduler.start()
         self.kubelets.start()
+        rbac_bootstrap.bootstrap(self.store)
         control_plane = self.store.create(node_manifest(CONTROL_PLANE, control_plane=True))
         self._system_objects(control_plane)
         self.clock.settle()  # the control plane is up before the workers join, as in kind: CoreDNS runs there

@@ -15,7 +15,7 @@ import ipaddress
 import random
 from typing import TYPE_CHECKING, Any
 
-from k9play.api import defaults, errors, schema, validation
+from k9play.api import defaults, errors, limitrange, quota, schema, validation
 from k9play.api.meta import format_time, random_suffix
 from k9play.api.quantity import parse_quantity
 
@@ -45,9 +45,15 @@ class Admission:
         decode_nulls(obj)
         if field_validation == "Strict":
             check_schema(rt, obj)
+        name = obj.get("metadata", {}).get("name", "") if request_name is None else request_name
         try:
             defaults.apply_defaults(kind, obj)
+            if kind == "LimitRange":
+                limitrange.default_items(obj)
+            elif kind == "Secret":
+                _merge_string_data(obj)
             if op == "CREATE":
+                limitrange.admit(obj, store, name, mutate=True)
                 self._mutate_on_create(kind, obj, store, request_name)
             elif old is not None and kind == "Service":
                 _keep_allocations(obj, old)
@@ -59,6 +65,9 @@ class Admission:
         if causes:
             qualified = f"{kind}.{rt.group}" if rt.group else kind
             raise errors.invalid(qualified, obj.get("metadata", {}).get("name", ""), causes)
+        if op == "CREATE":  # the validating plugins, ResourceQuota last
+            limitrange.admit(obj, store, name, mutate=False)
+            quota.admit(obj, store, name)
 
     # ----------------------------------------------------------- mutations
     def _mutate_on_create(self, kind: str, obj: Obj, store: ObjectStore, request_name: str | None) -> None:
@@ -132,6 +141,17 @@ def _decode_error(rt: ResourceType, causes: list[errors.Cause]) -> errors.ApiErr
         detail = causes[0].message
     return errors.bad_request(f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: {detail}',
                               causes)
+
+
+def _merge_string_data(secret: Obj) -> None:
+    """``stringData`` is write-only: the apiserver merges it into ``data`` (base64), over it."""
+    import base64
+
+    string_data = secret.pop("stringData", None)
+    if string_data:
+        data = secret.setdefault("data", {})
+        for k, v in string_data.items():
+            data[k] = base64.b64encode(str(v).encode()).decode()
 
 
 # ---------------------------------------------------------------------- claims

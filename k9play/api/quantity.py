@@ -86,3 +86,49 @@ def format_bytes(n: int) -> str:
         if n % unit == 0:
             return f"{n // unit}{suffix}"
     return str(n)
+
+
+_BINARY_SUFFIXES = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
+_DECIMAL_SUFFIXES = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}
+
+
+def quantity_format(value: str | int | float) -> str:
+    """The ``resource.Format`` a written quantity keeps: ``BinarySI`` for ``Ki``…``Ei``,
+    ``DecimalExponent`` for ``1e3``, else ``DecimalSI``."""
+    text = str(value).strip()
+    if text.endswith(_BINARY_SUFFIXES):
+        return "BinarySI"
+    if re.search(r"\d[eE][+-]?\d+$", text):
+        return "DecimalExponent"
+    return "DecimalSI"
+
+
+def canonical(amount: Fraction, fmt: str = "DecimalSI") -> str:
+    """``Quantity.String()`` of an amount: the canonical form in ``fmt`` (``500m``, ``2Gi``,
+    ``1536Mi``, ``3``), as the apiserver prints quantities in its messages."""
+    if amount == 0:
+        return "0"
+    sign = "-" if amount < 0 else ""
+    a = abs(amount)
+    if fmt == "BinarySI" and a >= 1024 and a.denominator == 1:
+        n, exp = int(a), 0
+        while n % 1024 == 0 and exp < len(_BINARY_SUFFIXES):
+            n //= 1024
+            exp += 1
+        return f"{sign}{n}{_BINARY_SUFFIXES[exp - 1] if exp else ''}"
+    mantissa, exp = math.ceil(a * 10**9), -9
+    while mantissa % 10 == 0:
+        mantissa //= 10
+        exp += 1
+    shift = exp % 3
+    mantissa *= 10**shift
+    exp -= shift
+    if fmt == "DecimalExponent":
+        return f"{sign}{mantissa}" + (f"e{exp}" if exp else "")
+    suffix = _DECIMAL_SUFFIXES.get(exp)
+    return f"{sign}{mantissa}{suffix if suffix is not None else f'e{exp}'}"
+
+
+def quantity_string(value: str | int | float) -> str:
+    """The canonical string of a written quantity (``0.5`` → ``500m``, ``1024Mi`` → ``1Gi``)."""
+    return canonical(parse_quantity(value), quantity_format(value))

@@ -300,7 +300,68 @@ def validate_namespace(obj: Obj) -> list[Cause]:
     return []
 
 
+def _secret_key(key: str) -> str:
+    return f"data[{key}]"
+
+
+def validate_secret(obj: Obj) -> list[Cause]:
+    """``ValidateSecret``: data keys, total size, and the keys each built-in type requires."""
+    causes: list[Cause] = []
+    data: dict[str, Any] = obj.get("data") or {}
+    total = 0
+    for key, value in data.items():
+        if not _CONFIG_KEY.match(key) or len(key) > 253:
+            causes.append(_invalid(_secret_key(key), key, CONFIG_KEY_MSG))
+        total += len(_secret_bytes(value))
+    if total > 1024 * 1024:
+        causes.append(Cause("data", "Too long: must have at most 1048576 bytes", "FieldValueTooLong"))
+    stype = obj.get("type") or "Opaque"
+    anns = (obj.get("metadata") or {}).get("annotations") or {}
+    if stype == "kubernetes.io/service-account-token":
+        if not anns.get("kubernetes.io/service-account.name"):
+            causes.append(_required("metadata.annotations[kubernetes.io/service-account.name]"))
+    elif stype in ("kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson"):
+        key = ".dockercfg" if stype == "kubernetes.io/dockercfg" else ".dockerconfigjson"
+        if key not in data:
+            causes.append(_required(_secret_key(key)))
+        else:
+            try:
+                if not isinstance(json.loads(_secret_bytes(data[key]) or b"null"), dict):
+                    raise ValueError("json: cannot unmarshal into Go value of type map[string]interface {}")
+            except ValueError as e:
+                detail = str(e) if "Go value" in str(e) else "invalid character looking for beginning of value"
+                causes.append(Cause(_secret_key(key), f"Invalid value: \"<secret contents redacted>\": {detail}",
+                                    "FieldValueInvalid"))
+    elif stype == "kubernetes.io/basic-auth":
+        if "username" not in data and "password" not in data:
+            causes += [_required(_secret_key("username")), _required(_secret_key("password"))]
+    elif stype == "kubernetes.io/ssh-auth":
+        if not _secret_bytes(data.get("ssh-privatekey", "")):
+            causes.append(_required(_secret_key("ssh-privatekey")))
+    elif stype == "kubernetes.io/tls":
+        for key in ("tls.crt", "tls.key"):
+            if key not in data:
+                causes.append(_required(_secret_key(key)))
+    return causes
+
+
+def _secret_bytes(value: Any) -> bytes:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(str(value), validate=True)
+    except (binascii.Error, ValueError):
+        return str(value).encode()
+
+
+_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or " \
+                 "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
+
+
 VALIDATORS = {
+    "Secret": validate_secret,
     "Pod": validate_pod,
     "Deployment": validate_deployment,
     "ReplicaSet": lambda o: _validate_selected_template(o, restart_always=True),
@@ -333,6 +394,8 @@ def validate_update(kind: str, obj: Obj, old: Obj) -> list[Cause]:
                                 "FieldValueInvalid"))
     if kind == "Pod":
         causes += _validate_pod_update(obj, old)
+    if kind == "Secret" and (obj.get("type") or "Opaque") != (old.get("type") or "Opaque"):
+        causes.append(_invalid("type", obj.get("type") or "Opaque", "field is immutable"))
     if kind == "Service":
         old_ip = (old.get("spec") or {}).get("clusterIP")
         new_ip = (obj.get("spec") or {}).get("clusterIP")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from k9play.api import resources
+from k9play.api import errors, resources
+from k9play.api.auth import ADMIN, UserInfo
 from k9play.api.resources import ResourceType
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ FLAG_SPECS: dict[str, tuple[str, bool]] = {
     "--revision": ("revision", False), "--to-revision": ("to-revision", False),
     "--min": ("min", False), "--max": ("max", False), "--cpu-percent": ("cpu-percent", False),
     "--cpu": ("cpu", False), "--name": ("name", False),
+    # impersonation and credentials, accepted by every command
+    "--as": ("as", False), "--as-group": ("as-group", False), "--token": ("token", False),
 }
 
 #: per-command flag meanings that differ from the common table (``logs -f`` follows)
@@ -107,6 +110,12 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool]]] = {
               "--skip-wait-for-delete-timeout": ("skip-wait-for-delete-timeout", False)},
     "taint": {"--overwrite": ("overwrite", True)},
     "label": {"--overwrite": ("overwrite", True), "--resource-version": ("resource-version", False)},
+    "create": {f"--{name}": (name if name != "user" else "subject-user", False) for name in (
+        "from-literal", "from-file", "from-env-file", "type", "cert", "key", "docker-server", "docker-username",
+        "docker-password", "docker-email", "verb", "resource", "resource-name", "non-resource-url",
+        "aggregation-rule", "role", "clusterrole", "user", "group", "serviceaccount", "hard", "scopes")},
+    "auth": {"--list": ("list", True), "-q": ("quiet", True), "--quiet": ("quiet", True),
+             "--subresource": ("subresource", False)},
 }
 
 
@@ -205,10 +214,15 @@ class Kubectl:
     """kubectl over one simulated cluster."""
 
     def __init__(self, cluster: Cluster, *, namespace: str = "default",
-                 wait: Callable[[Callable[[], bool], float], bool] | None = None) -> None:
+                 wait: Callable[[Callable[[], bool], float], bool] | None = None,
+                 user: UserInfo = ADMIN) -> None:
         self.cluster = cluster
-        self.store = cluster.store
+        #: what commands read and write through: the store itself for the kubeconfig's admin,
+        #: an authorizing facade for anyone else (see :meth:`run`)
+        self.store: Any = cluster.store
         self.namespace = namespace
+        #: the identity this kubectl presents (``--as``/``--token`` override it per command)
+        self.user = user
         #: ``wait(done, timeout)`` lets time pass until ``done()`` (the sim shell advances the clock)
         self.wait = wait
 
@@ -229,6 +243,8 @@ class Kubectl:
             return result
         verb, rest = argv[0], argv[1:]
         from k9play.kubectl import apply as apply_cmd
+        from k9play.kubectl import auth as auth_cmd
+        from k9play.kubectl import create as create_cmd
         from k9play.kubectl import delete as delete_cmd
         from k9play.kubectl import describe_cmd, get, logs, nodes, rollout, top, workloads
 
@@ -236,7 +252,8 @@ class Kubectl:
             "get": get.run,
             "describe": describe_cmd.run,
             "apply": apply_cmd.run,
-            "create": workloads.create,
+            "create": create_cmd.run,
+            "auth": auth_cmd.run,
             "delete": delete_cmd.run,
             "logs": logs.run,
             "scale": workloads.scale,
@@ -255,12 +272,20 @@ class Kubectl:
             result.error(f'error: unknown command "{verb}" for "kubectl"')
             result.code = 1
             return result
+        saved_store, saved_user = self.store, self.user
         try:
             flags = parse_flags(rest, verb)
+            auth_cmd.identify(self, flags)
             handler(self, flags, result)
         except CommandError as e:
             result.error(e.text())
             result.code = e.code
+        except errors.ApiError as e:
+            result.error("error: You must be logged in to the server (Unauthorized)" if e.code == 401
+                         else e.kubectl_text())
+            result.code = 1
+        finally:
+            self.store, self.user = saved_store, saved_user
         return result
 
     def namespace_of(self, flags: Flags) -> str:

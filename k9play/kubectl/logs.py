@@ -67,6 +67,9 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
             result.error(f'Defaulted container "{container}" out of: {", ".join(containers)}')
     if container not in containers + inits:
         raise CommandError(f"container {container} is not valid for pod {name}")
+    check = getattr(k.store, "check", None)  # the pods/log subresource, for a user kubectl acts as
+    if check is not None:
+        check("get", "Pod", pod["metadata"]["namespace"], name, "log")
     previous = flags.has("previous")
     problem = log_problem(pod, container, previous)
     if problem:

@@ -25,11 +25,13 @@ from k9play.api.store import WatchEvent
 from k9play.kubelet import behaviour as bh
 from k9play.kubelet import images
 from k9play.kubelet import nodestatus as ns
+from k9play.kubelet.configsync import ConfigSync
 from k9play.kubelet.container import BackOff, ContainerRun
 from k9play.kubelet.eviction import EvictionManager
 from k9play.kubelet.podworker import PodWorker
 from k9play.kubelet.probes import ProbeResult
 from k9play.kubelet.shell import FileSystem
+from k9play.kubelet.storage import VolumeData, node_filesystem
 
 if TYPE_CHECKING:
     from k9play.api.store import ObjectStore
@@ -55,9 +57,9 @@ class Kubelet:
         self._next_ip = 2
         self.images = images.ImageCache()
         #: the node's simulated filesystem (hostPath volumes) — never the host's
-        self.node_fs = FileSystem()
-        #: persistent volume contents by claim, shared by every node (set by the manager)
-        self.claims: dict[str, FileSystem] = {}
+        self.node_fs = node_filesystem(node_name)
+        #: NFS servers and persistent volume contents, shared by every node (set by the manager)
+        self.volume_data: VolumeData | None = None
         self.workers: dict[str, PodWorker] = {}
         self.recorder = EventRecorder(store, "kubelet", node_name)
         self._pull_free_at = 0.0
@@ -351,7 +353,10 @@ class KubeletManager:
     def __init__(self, store: ObjectStore) -> None:
         self.store = store
         self.kubelets: dict[str, Kubelet] = {}
-        self.claims: dict[str, FileSystem] = {}
+        #: NFS servers and PV contents (:mod:`k9play.kubelet.storage`)
+        self.volume_data = VolumeData(store, self._node_fs, lambda: [k.node_fs for k in self.kubelets.values()])
+        #: ConfigMap/Secret changes reaching mounted files (:mod:`k9play.kubelet.configsync`)
+        self.config_sync = ConfigSync(store, lambda: list(self.kubelets.values()))
         #: image references the registry refuses to serve (``k9play.faults``)
         self.unpullable: set[str] = set()
         #: images every node has from the start (kind's node image carries the control plane's)
@@ -362,6 +367,8 @@ class KubeletManager:
     def start(self) -> None:
         self._unsub.append(self.store.add_handler("Node", self._on_node))
         self._unsub.append(self.store.add_handler("Pod", self._on_pod))
+        self._unsub.append(self.volume_data.start())
+        self._unsub += self.config_sync.start()
         for node in self.store.list("Node"):
             self._on_node(WatchEvent("ADDED", node, None, 0))
 
@@ -380,7 +387,7 @@ class KubeletManager:
             kubelet = Kubelet(self.store, name, self._next_index)
             for image in self.preloaded:
                 kubelet.images.add(image)
-            kubelet.claims = self.claims
+            kubelet.volume_data = self.volume_data
             kubelet.unpullable = self.unpullable
             self._next_index += 1
             self.kubelets[name] = kubelet
@@ -393,6 +400,10 @@ class KubeletManager:
         kubelet = self.kubelets.get(node)
         if kubelet is not None:
             kubelet.on_pod(ev)
+
+    def _node_fs(self, node: str) -> FileSystem | None:
+        kubelet = self.kubelets.get(node)
+        return kubelet.node_fs if kubelet is not None else None
 
     def logs(self, pod: Obj, container: str | None = None, previous: bool = False) -> list[tuple[float, str]] | None:
         """The log lines of a container of ``pod`` (``None`` if the kubelet has no such container)."""

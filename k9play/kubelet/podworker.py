@@ -130,7 +130,8 @@ class PodWorker:
             return
         try:
             if not self.volumes:  # a new sandbox after a reboot finds its volumes still on disk
-                self.volumes = build_volumes(self.store, pod, self.kubelet.node_fs, self.kubelet.claims)
+                assert self.kubelet.volume_data is not None
+                self.volumes = build_volumes(self.store, pod, self.kubelet.node_fs, self.kubelet.volume_data)
         except MountError as e:
             # the kubelet retries mounts with a back-off (0.5 s doubling to about 2 min)
             self.event(WARNING, "FailedMount", str(e))

@@ -331,7 +331,9 @@ class Shell:
         for stream, path, append in redirected:
             data = "".join(buf_out if stream == "out" else buf_err if stream == "err" else [])
             if stream in ("out", "err") and path not in ("/dev/null", "/dev/stdout", "/dev/stderr"):
-                self.ctx.fs.write(path, data, append=append)
+                if not self.ctx.fs.write(path, data, append=append):  # busybox ash on a read-only mount
+                    err(f"sh: can't create {path}: Read-only file system\n")
+                    status = 1
             elif path == "/dev/stdout":
                 out(data)
             elif path == "/dev/stderr":

@@ -18,13 +18,18 @@ from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
 from textual.binding import Binding, BindingType
-from textual.theme import Theme
+from textual.dom import DOMNode
 
 from k9play.api.store import WatchEvent
 from k9play.cluster import Cluster
 from k9play.manifests.sync import FolderSync, SyncReport
 from k9play.tui.commands import AppCommand
+from k9play.tui.keymap import load_keymap
 from k9play.tui.screens import BrowserScreen, HelpScreen
+from k9play.tui.screens.browser import binding_chains
+from k9play.tui.skins import K9S_COLORS as K9S_COLORS  # re-exported: the stock look lives in skins.py
+from k9play.tui.skins import K9S_THEME as K9S_THEME
+from k9play.tui.skins import STOCK_THEME, Skin, SkinError, bundled_skins, derive_k9s_colors, resolve_skin
 from k9play.tui.time_controls import TimeControlledApp
 from k9play.tui.widgets import Flash
 from k9play.tui.widgets.flash import FlashMessage, Level
@@ -33,58 +38,6 @@ from k9play.tui.widgets.flash import FlashMessage, Level
 FRAME_SECONDS = 1 / 30
 #: How often ages and the header clock are refreshed when nothing else happens.
 TICK_SECONDS = 0.25
-
-#: k9s' stock skin (research/k9s.md §3), as theme variables so a skin could override them.
-K9S_COLORS = {
-    "k9s-bg": "black",
-    "k9s-std": "lightskyblue",
-    "k9s-add": "dodgerblue",
-    "k9s-modify": "greenyellow",
-    "k9s-pending": "darkorange",
-    "k9s-error": "orangered",
-    "k9s-highlight": "aqua",
-    "k9s-kill": "mediumpurple",
-    "k9s-completed": "gray",
-    "k9s-cursor-fg": "black",
-    "k9s-table-header": "white",
-    "k9s-border": "dodgerblue",
-    "k9s-border-focus": "aqua",
-    "k9s-title": "aqua",
-    "k9s-title-highlight": "fuchsia",
-    "k9s-title-counter": "papayawhip",
-    "k9s-info-label": "white",
-    "k9s-info": "orange",
-    "k9s-menu-key": "dodgerblue",
-    "k9s-menu": "white",
-    "k9s-logo": "orange",
-    "k9s-prompt": "cadetblue",
-    "k9s-prompt-border": "aqua",
-    "k9s-prompt-suggest": "dodgerblue",
-    "k9s-flash-info": "navajowhite",
-    "k9s-flash-warn": "orange",
-    "k9s-flash-error": "orangered",
-    "k9s-yaml-key": "steelblue",
-    "k9s-yaml-colon": "white",
-    "k9s-yaml-value": "papayawhip",
-    "k9s-help-section": "white",
-    "k9s-help-text": "cadetblue",
-}
-
-K9S_THEME = Theme(
-    name="k9s",
-    primary="#1e90ff",  # dodgerblue
-    secondary="#00ffff",
-    accent="#ff00ff",
-    warning="#ff8c00",
-    error="#ff4500",
-    success="#adff2f",
-    foreground="#87cefa",
-    background="#000000",
-    surface="#000000",
-    panel="#000000",
-    dark=True,
-)
-
 
 @runtime_checkable
 class Syncable(Protocol):
@@ -96,17 +49,26 @@ class K9playApp(TimeControlledApp):
 
     CSS_PATH = Path(__file__).with_name("k9play.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = "k9play"
-    ENABLE_COMMAND_PALETTE = False
+    #: The palette (themes, screenshots) on ctrl+p: free in k9play, and in k9s only "persist
+    #: context config", which a simulated cluster has no use for.
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+c", "quit", "Quit", priority=True, show=False, key_display="ctrl-c"),
     ]
 
-    def __init__(self, cluster: Cluster, sync: FolderSync | None = None, *, realtime: bool = True) -> None:
+    def __init__(self, cluster: Cluster, sync: FolderSync | None = None, *, realtime: bool = True,
+                 skin: Skin | str | Path | None = None) -> None:
+        """``skin``: a loaded :class:`Skin`, or ``--skin``'s NAME|FILE; None is k9s' stock look."""
         super().__init__()
         self.cluster = cluster
         self.folder_sync = sync
         self.realtime = realtime
         self.namespace: str | None = "default"
+        self._skin_flash: FlashMessage | None = None
+        self.keymap_report = load_keymap(binding_chains(type(self)))
+        self.set_keymap(self.keymap_report.keymap)
+        self._clashes_seen: set[frozenset[str]] = set()
         self.flash_message = self._initial_flash()
         self._dirty = False
         self._last_sync = 0.0
@@ -114,10 +76,33 @@ class K9playApp(TimeControlledApp):
         self._stop = asyncio.Event()
         self._unsubscribe: Callable[[], None] | None = None
         self.register_theme(K9S_THEME)
-        self.theme = "k9s"
+        for bundled in bundled_skins():
+            self.register_theme(bundled.theme)
+        self.theme = self._use_skin(skin)
+        if self._skin_flash is not None and self.flash_message.level != "error":  # manifest errors first
+            self.flash_message = self._skin_flash
+
+    def _use_skin(self, skin: Skin | str | Path | None) -> str:
+        """Register the skin's theme and return its name; a bad skin leaves the stock look and a flash."""
+        if skin is None:
+            return STOCK_THEME
+        try:
+            chosen = skin if isinstance(skin, Skin) else resolve_skin(str(skin))
+        except SkinError as e:
+            self._skin_flash = FlashMessage(f"skin {e} (using the stock skin)", "error")
+            return STOCK_THEME
+        if isinstance(chosen, str):  # one of Textual's themes
+            return chosen
+        if chosen.warnings:
+            more = f" (+{len(chosen.warnings) - 1} more)" if len(chosen.warnings) > 1 else ""
+            self._skin_flash = FlashMessage(f"skin {chosen.warnings[0]}{more}", "warn")
+        self.register_theme(chosen.theme)
+        return chosen.name
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(K9S_COLORS)
+        """``$k9s-*`` for themes without them (Textual's own, picked in the palette); skins and
+        the stock theme carry theirs in ``Theme.variables``, which win over these."""
+        return derive_k9s_colors(self.current_theme)
 
     def get_default_screen(self) -> BrowserScreen:
         return BrowserScreen()
@@ -163,6 +148,8 @@ class K9playApp(TimeControlledApp):
     def sync_screens(self) -> None:
         """Bring every screen on the stack up to the store and the virtual clock, now."""
         self._dirty = False
+        if not self.is_running:  # shutting down: screens are losing their widgets; a late tick must not crash
+            return
         self._last_sync = time.monotonic()
         now = self._last_now = self.cluster.clock.now()
         for screen in self.screen_stack:
@@ -177,12 +164,23 @@ class K9playApp(TimeControlledApp):
             for widget in screen.query(Flash):
                 widget.show(self.flash_message)
 
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """Textual dropped a binding for a remapped key: say so once (the keymap check at
+        start should have caught it; this is the backstop)."""
+        ids = frozenset(b.id or b.action for b in clashed_bindings)
+        if ids not in self._clashes_seen:
+            self._clashes_seen.add(ids)
+            self.flash(f"keymap: the remapped key hides {', '.join(sorted(ids))}", "warn")
+
     def _initial_flash(self) -> FlashMessage:
-        if self.folder_sync is None:
-            return FlashMessage()
-        errors = [e for errs in self.folder_sync.errors.values() for e in errs]
+        """Manifest errors first, then a bad keymap (it changes what keys do), then the news."""
+        errors = [e for errs in self.folder_sync.errors.values() for e in errs] if self.folder_sync else []
         if errors:
             return FlashMessage(_errors_text([str(e) for e in errors]), "error")
+        if self.keymap_report.problems:
+            return FlashMessage(self.keymap_report.summary, "error")
+        if self.folder_sync is None:
+            return FlashMessage()
         files = len(self.folder_sync.owned)
         return FlashMessage(f"watching {files} manifest file{'s' * (files != 1)} in "
                             f"{', '.join(_short(p) for p in self.folder_sync.paths)}")

@@ -613,14 +613,16 @@ def test_namespace_describe_without_quotas(cluster):
 def test_namespace_describe_with_quota_and_limit_range():
     c = Cluster().start()
     apply_object(c.store, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}})
-    quota = apply_object(c.store, {"apiVersion": "v1", "kind": "ResourceQuota",
-                                   "metadata": {"name": "compute", "namespace": "team"},
-                                   "spec": {"hard": {"pods": "10", "requests.cpu": "2"}}}).obj
-    c.store.update_status({**quota, "status": {"hard": {"pods": "10", "requests.cpu": "2"},
-                                               "used": {"pods": "1", "requests.cpu": "0.5"}}})
+    apply_object(c.store, {"apiVersion": "v1", "kind": "ResourceQuota",
+                           "metadata": {"name": "compute", "namespace": "team"},
+                           "spec": {"hard": {"pods": "10", "requests.cpu": "2"}}})
     apply_object(c.store, {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "lr", "namespace": "team"},
                            "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m", "memory": "256Mi"},
                                                 "defaultRequest": {"cpu": "100m"}, "max": {"cpu": "2"}}]}})
+    c.advance_sync(1)  # the resourcequota controller has written status.hard and status.used
+    c.store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "team"},
+                    "spec": {"containers": [{"name": "app", "image": "nginx",
+                                             "resources": {"requests": {"cpu": "0.5"}}}]}})
     c.advance_sync(1)
     text = describe(c.store, c.store.get("Namespace", "team"), c.clock.now())
     assert text == (
@@ -640,7 +642,7 @@ def test_namespace_describe_with_quota_and_limit_range():
         " Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio\n"
         " ----       --------  ---  ---  ---------------  -------------  -----------------------\n"
         " Container  cpu       -    2    100m             500m           -\n"
-        " Container  memory    -    -    -                256Mi          -\n"
+        " Container  memory    -    -    256Mi            256Mi          -\n"
     )
 
 

@@ -40,21 +40,25 @@ class Dialog(ModalScreen[T | None], Generic[T]):
         background: $k9s-bg 50%;
         #dialog {
             width: 64; height: auto; max-height: 90%; padding: 1 2;
-            background: $k9s-bg; border: round $k9s-border-focus;
+            background: $k9s-dialog-bg; border: round $k9s-border-focus;
             border-title-align: center; border-title-color: $k9s-title;
         }
-        #message { width: 100%; text-align: center; color: $k9s-std; margin-bottom: 1; }
+        #message { width: 100%; text-align: center; color: $k9s-dialog-fg; margin-bottom: 1; }
         #error { width: 100%; text-align: center; color: $k9s-error; height: auto; }
         .field { height: 1; margin-bottom: 0; }
-        .field > Label { width: 24; color: $k9s-title-highlight; text-align: right; padding-right: 1; }
+        .field > Label { width: 24; color: $k9s-dialog-label; text-align: right; padding-right: 1; }
         .field > Input, .field > Select { width: 1fr; }
-        Input { color: $k9s-add; }
-        .field > Checkbox { width: 5; height: 1; padding: 0; border: none; background: $k9s-bg; color: $k9s-add; }
+        Input { color: $k9s-dialog-field; }
+        .field > Checkbox {
+            width: 5; height: 1; padding: 0; border: none; background: $k9s-dialog-bg; color: $k9s-dialog-field;
+        }
         .field > Checkbox:focus { border: none; }
         .field > Checkbox:focus > .toggle--button { background: $k9s-title-highlight; }
         #buttons { height: 1; margin-top: 1; align-horizontal: center; }
-        Button { margin: 0 2; min-width: 10; background: $k9s-add; color: $k9s-bg; }
-        Button:focus { background: $k9s-title-highlight; color: white; text-style: bold; }
+        Button { margin: 0 2; min-width: 10; background: $k9s-dialog-button-bg; color: $k9s-dialog-button-fg; }
+        Button:focus {
+            background: $k9s-dialog-button-focus-bg; color: $k9s-dialog-button-focus-fg; text-style: bold;
+        }
     }
     """
 
@@ -225,9 +229,10 @@ class PickDialog(ModalScreen[str | None]):
         align: center middle;
         background: $k9s-bg 50%;
         OptionList {
-            width: 40; height: auto; max-height: 20; background: $k9s-bg; color: $k9s-std;
+            width: 40; height: auto; max-height: 20; background: $k9s-dialog-bg; color: $k9s-picker-main;
             border: round $k9s-border-focus; border-title-align: center; border-title-color: $k9s-title;
         }
+        OptionList > .option-list--option-highlighted { background: $k9s-picker-focus; }
     }
     """
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -17,12 +18,12 @@ from k9play.tui.widgets import ClusterHeader
 COMMANDS = [
     (":pods [ns|all]", "Pods (:po :pod)"),
     (":deploy", "Deployments (:dp)"),
-    (":rs", "ReplicaSets"),
-    (":svc", "Services"),
-    (":nodes", "Nodes (:no)"),
+    (":<kind> /re", "Filtered (regex)"),
+    (":<kind> -f x", "Fuzzy filtered"),
+    (":<kind> a=b", "By labels"),
     (":ns [name]", "Namespaces / switch"),
-    (":events", "Events (:ev)"),
     (":<kind> -A", "All namespaces"),
+    (":aliases", "Every command (ctrl-a)"),
     (":pause :resume", "Simulated time"),
     (":speed N", "Time speed factor"),
     (":step [DUR]", "Advance time (1s)"),
@@ -47,12 +48,11 @@ class HelpTable(Widget):
 
     DEFAULT_CSS = """
     HelpTable {
-        height: 1fr;
+        height: auto;
         padding: 1 2;
-        border: round $k9s-border;
-        border-title-color: $k9s-title;
+        background: $k9s-help-bg;
         & > .help-table--section { color: $k9s-help-section; text-style: bold; }
-        & > .help-table--key { color: $k9s-menu-key; }
+        & > .help-table--key { color: $k9s-help-key; }
         & > .help-table--text { color: $k9s-help-text; }
     }
     """
@@ -62,9 +62,10 @@ class HelpTable(Widget):
         self.sections = sections
 
     def render(self) -> RenderableType:
+        """Sections side by side, wrapped onto more bands when they do not fit the width."""
         section, key, text = (self.get_component_rich_style(f"help-table--{n}") for n in ("section", "key", "text"))
-        grid = Table.grid(padding=(0, 4))
-        columns = []
+        bands: list[list[tuple[Table, int]]] = [[]]
+        used = 0
         for title, rows in self.sections:
             col = Table.grid(padding=(0, 1))
             col.add_column(style=key, no_wrap=True)
@@ -72,13 +73,37 @@ class HelpTable(Widget):
             col.add_row(Text(title, style=section), "")
             for k, d in rows:
                 col.add_row(Text(f"<{k}>"), Text(d))
-            grid.add_column(vertical="top")
-            columns.append(col)
-        grid.add_row(*columns)
-        return grid
+            width = max([len(title) + 1, *(len(k) + 3 + len(d) for k, d in rows)])
+            if bands[-1] and used + 4 + width > self.content_size.width:
+                bands.append([])
+                used = 0
+            bands[-1].append((col, width))
+            used += width + (4 if used else 0)
+        outer = Table.grid()
+        for band in bands:
+            grid = Table.grid(padding=(0, 4))
+            for _, width in band:
+                grid.add_column(vertical="top", min_width=width)
+            grid.add_row(*(col for col, _ in band))
+            outer.add_row(grid)
+            outer.add_row("")
+        return outer
 
 
 class HelpScreen(Screen[None]):
+    """Scrolls (↑/↓, pgup/pgdn) when the sections do not fit."""
+
+    DEFAULT_CSS = """
+    HelpScreen #help {
+        height: 1fr;
+        background: $k9s-help-bg;
+        border: round $k9s-border;
+        border-title-color: $k9s-title;
+        border-title-background: $k9s-title-bg;
+        scrollbar-size-vertical: 1;
+    }
+    """
+    AUTO_FOCUS = "#help"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "back", "Back", key_display="esc"),
     ]
@@ -95,16 +120,16 @@ class HelpScreen(Screen[None]):
         view = next((s for s in reversed(self.app.screen_stack) if isinstance(s, ResourceActions)), None)
         verbs = [b for b in ResourceActions.BINDINGS if isinstance(b, Binding) and
                  (view is None or view.check_action(b.action, ()))]
-        general = [*binding_rows(BrowserScreen.BINDINGS, shown), *binding_rows(verbs), ("ctrl-c", "Quit")]
         table = HelpTable([
-            ("RESOURCE", general),
+            *BrowserScreen.help_sections(binding_rows(verbs)),
             ("NAVIGATION", binding_rows(ResourceTable.BINDINGS, shown)),
             ("DETAIL", binding_rows(DetailScreen.BINDINGS, shown)),
             ("COMMANDS", [*COMMANDS, *binding_rows(TimeControlledApp.BINDINGS)]),
         ])
-        table.border_title = " help "
+        box = VerticalScroll(table, id="help")
+        box.border_title = " help "
         yield ClusterHeader()
-        yield table
+        yield box
 
     def action_back(self) -> None:
         self.dismiss()

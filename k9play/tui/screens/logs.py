@@ -39,9 +39,12 @@ class LogsScreen(Screen[None]):
     DEFAULT_CSS = """
     LogsScreen {
         & > .logs-screen--problem { color: $k9s-flash-warn; }
-        #log-indicator { height: 1; width: 100%; text-align: center; color: $k9s-add; text-style: bold; }
+        #log-indicator {
+            height: 1; width: 100%; text-align: center; text-style: bold;
+            color: $k9s-logs-indicator-fg; background: $k9s-logs-indicator-bg;
+        }
         #log {
-            height: 1fr; background: $k9s-bg; color: $k9s-std; padding: 0 1;
+            height: 1fr; background: $k9s-logs-bg; color: $k9s-logs-fg; padding: 0 1;
             border: round $k9s-border; border-title-align: center; border-title-color: $k9s-title;
             scrollbar-size-vertical: 1;
         }

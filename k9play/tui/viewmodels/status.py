@@ -105,10 +105,26 @@ def _unhappy(kind: str, obj: Obj, cells: Mapping[str, str]) -> bool:
     return False
 
 
+def container_status(cells: Mapping[str, str]) -> RowStatus:
+    """k9s' container colorer, keyed on STATE."""
+    state = cells.get("STATE", "")
+    if state == "Running":
+        return RowStatus.NORMAL
+    if state in ("Pending", "ContainerCreating", "PodInitializing"):
+        return RowStatus.PENDING
+    if state in ("Terminating", "Initialized"):
+        return RowStatus.HIGHLIGHT
+    if state == "Completed":
+        return RowStatus.COMPLETED
+    return RowStatus.ERROR
+
+
 def row_status(kind: str, obj: Obj, cells: Mapping[str, str]) -> RowStatus:
     """The colour class of one row of ``kind``, given its cells keyed by column name."""
     if kind == "Pod":
         return pod_status(cells)
+    if kind == "Container":
+        return container_status(cells)
     if obj.get("metadata", {}).get("deletionTimestamp"):
         return RowStatus.KILL
     if kind == "Namespace" and cells.get("STATUS") == "Terminating":

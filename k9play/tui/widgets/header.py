@@ -54,7 +54,7 @@ class ClusterHeader(Widget):
         & > .cluster-header--label { color: $k9s-info-label; }
         & > .cluster-header--value { color: $k9s-info; text-style: bold; }
         & > .cluster-header--key { color: $k9s-menu-key; }
-        & > .cluster-header--menu { color: $k9s-menu; }
+        & > .cluster-header--menu { color: $k9s-menu; text-style: $k9s-menu-style; }
         & > .cluster-header--logo { color: $k9s-logo; text-style: bold; }
         & > .cluster-header--paused { color: $k9s-pending; text-style: bold reverse; }
     }
