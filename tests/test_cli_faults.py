@@ -27,12 +27,12 @@ def test_node_down_and_up_from_the_shell(tmp_path):
                         "(NotReady once the 50s grace period passes)")
     assert lines[1:5] == [
         "NAME                   STATUS     ROLES           AGE   VERSION",
-        "k9play-control-plane   Ready      control-plane   90s   v1.34.0",
-        "k9play-worker          NotReady   <none>          90s   v1.34.0",
-        "k9play-worker2         Ready      <none>          90s   v1.34.0",
+        "k9play-control-plane   Ready      control-plane   90s   v1.34.2",
+        "k9play-worker          NotReady   <none>          90s   v1.34.2",
+        "k9play-worker2         Ready      <none>          90s   v1.34.2",
     ]
     assert lines[5] == "node k9play-worker is up: its kubelet restarted (boot id 00000001-0001-4000-8000-k9play)"
-    assert lines[8] == "k9play-worker          Ready    <none>          95s   v1.34.0"
+    assert lines[8] == "k9play-worker          Ready    <none>          95s   v1.34.2"
 
 
 def test_pod_faults_take_a_namespace_and_parse_their_arguments(tmp_path):
