@@ -1,16 +1,17 @@
-"""What ``kubeadm init`` (as kind runs it) leaves in ``kube-system``, Kubernetes v1.34.0.
+"""What ``kubeadm init`` (as kind runs it) leaves in ``kube-system``, Kubernetes v1.34.
 
 * the control-plane **static pods** — etcd, kube-apiserver, kube-controller-manager,
   kube-scheduler — as the kubelet's *mirror pods*: bound to the control-plane node, owned by
   the Node, ``kubernetes.io/config.*`` annotations, host network, ``system-node-critical``;
 * the **kube-proxy** DaemonSet (``system-node-critical``, tolerates everything) with its
-  ServiceAccount and ConfigMap;
+  ServiceAccount, ConfigMap and the ``kubeadm:node-proxier`` ClusterRoleBinding;
 * **CoreDNS**: the ``coredns`` Deployment (2 replicas, ``system-cluster-critical``, preferred
-  anti-affinity per host), its ServiceAccount and ConfigMap (the Corefile), and the
-  ``kube-dns`` Service at ``10.96.0.10``.
+  anti-affinity per host), its ServiceAccount, ConfigMap (the Corefile) and
+  ``system:coredns`` ClusterRole and binding, and the ``kube-dns`` Service at ``10.96.0.10``.
 
-Images and versions are kubeadm v1.34.0's (``cmd/kubeadm/app/constants``): etcd ``3.6.4-0``,
-CoreDNS ``v1.12.1``, the control-plane components at the cluster's version. Trimmed: the
+Images and versions are kubeadm v1.34's (``cmd/kubeadm/app/constants``): etcd ``3.6.4-0``,
+CoreDNS ``v1.12.1``, the control-plane components at the cluster's version
+(:data:`k9play.KUBERNETES_VERSION`). Trimmed: the
 kubeconfig/certificate flags and volumes that only matter on a real machine.
 """
 
@@ -137,12 +138,19 @@ def _service_account(name: str) -> Obj:
     return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": "kube-system"}}
 
 
+def _cluster_role_binding(name: str, role: str, account: str) -> Obj:
+    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": name},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+            "subjects": [{"kind": "ServiceAccount", "name": account, "namespace": "kube-system"}]}
+
+
 def kube_proxy() -> list[Obj]:
     labels = {"k8s-app": "kube-proxy"}
     config = ("apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nclusterCIDR: "
               "10.244.0.0/16\nmode: iptables\n")
     return [
         _service_account("kube-proxy"),
+        _cluster_role_binding("kubeadm:node-proxier", "system:node-proxier", "kube-proxy"),
         {"apiVersion": "v1", "kind": "ConfigMap",
          "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"app": "kube-proxy"}},
          "data": {"config.conf": config}},
@@ -174,6 +182,11 @@ def coredns() -> list[Obj]:
     labels = {"k8s-app": "kube-dns"}
     return [
         _service_account("coredns"),
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "system:coredns"},
+         "rules": [{"apiGroups": [""], "resources": ["endpoints", "services", "pods", "namespaces"],
+                    "verbs": ["list", "watch"]},
+                   {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["list", "watch"]}]},
+        _cluster_role_binding("system:coredns", "system:coredns", "coredns"),
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "coredns", "namespace": "kube-system"},
          "data": {"Corefile": COREFILE}},
         {"apiVersion": "apps/v1", "kind": "Deployment",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 from k9play import cluster as cluster_module
 from k9play import kubeadm
+from k9play.cli import SimShell
 from k9play.kubectl.columns import pod_status_reason
 from k9play.manifests.applier import apply_object
 from tests.helpers import deployment, new_cluster
@@ -77,3 +80,13 @@ def test_the_system_objects_leave_the_names_a_seed_gives_user_objects_unchanged(
         monkeypatch.setattr(kubeadm, builder, lambda *args: [])
     without = user_names()
     assert with_system == without and len(without) == 3
+
+
+def test_kubeadm_grants_coredns_and_kube_proxy_their_roles():
+    shell = SimShell(new_cluster(), io.StringIO(), io.StringIO())
+    sa = "--as=system:serviceaccount:kube-system:"
+    for line in (f"kubectl auth can-i watch endpointslices.discovery.k8s.io {sa}coredns",
+                 f"kubectl auth can-i list services -A {sa}kube-proxy",
+                 f"kubectl auth can-i get secrets -n kube-system {sa}coredns"):
+        shell.run(line)
+    assert shell.out.getvalue().splitlines() == ["yes", "yes", "no"]
