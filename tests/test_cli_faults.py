@@ -78,3 +78,29 @@ def test_fault_errors_go_to_stderr_and_fail_the_run():
         "DEPLOYMENT/NAME|POD CPU | pressure NODE memory|disk|off [-n NS]",
         'error: deployment "web" not found in namespace "default"',
     ]
+
+
+def test_a_node_stopped_at_t0_goes_not_ready_and_its_pods_are_evicted_and_run_elsewhere(tmp_path):
+    """The workers joined just after the node lifecycle controller's pass at t=0, so it first
+    notes the worker's Lease at t=5: NotReady at the first pass strictly after 5 + 50 s (t=60),
+    the NoExecute taint one pass later (t=65), the pods' 300 s default toleration ends at 365."""
+    f = tmp_path / "web.yaml"
+    f.write_text(yaml.safe_dump(deployment(replicas=4)))
+
+    def status(lines: list[str], name: str, column: int = 2) -> str:  # nodes: 1, pods: 2
+        return next(line.split()[column] for line in lines if line.startswith(name + " "))
+
+    code, out, err = sim([f], "fault node-down k9play-worker", "advance 55s", "kubectl get nodes", "advance 5s",
+                         "kubectl get nodes", "echo ---", "kubectl get pods -o wide", "advance 304s",
+                         "echo ---", "kubectl get pods -o wide", "advance 1s", "echo ---", "kubectl get pods -o wide",
+                         "advance 30s", "echo ---", "kubectl get pods -o wide")
+    assert code == 0 and err == ""
+    nodes, at60, before, at365, at395 = (part.splitlines() for part in out.split("---\n"))
+    assert status(nodes[:4], "k9play-worker", 1) == "Ready", "t=55"
+    assert status(nodes[4:], "k9play-worker", 1) == "NotReady", "t=60"
+    doomed = [line.split()[0] for line in at60[1:] if " k9play-worker " in line]
+    assert len(doomed) == 2 and all(status(at60, name) == "Pending" for name in doomed), "never started"
+    assert all(status(before, name) == "Pending" for name in doomed), "tolerated until t=365"
+    assert all(status(at365, name) == "Terminating" for name in doomed), "evicted at t=365"
+    running = [line for line in at395[1:] if line.split()[2] == "Running"]
+    assert len(running) == 4 and all(" k9play-worker2 " in line for line in running)
