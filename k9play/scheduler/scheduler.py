@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING
 
 from k9play.api import errors
@@ -413,25 +413,24 @@ class Scheduler:
             return [], statuses, absent
         want = num_feasible_nodes_to_find(n, self.percentage)
         start = self._next_start % n
-        rotated = (nodes[start:] + nodes[:start]) if start else nodes
         run = self._run_filters
-
-        def fits(node: NodeInfo) -> bool:
-            st = run(info, node, filters)
-            if st is None:
-                return True
-            statuses[node.name] = st
-            return False
-
-        if _FAST_FILTERS.issuperset(f.name for f in filters) and not info.extended and not self.nominated:
-            # the fast path accepts a node every active check would accept; the plugins
-            # themselves run for any other node (and say why it does not fit)
-            cpu, mem = info.cpu, info.memory
-            candidates = (node for node in rotated if (node.clean and node.free_pods > 0 and node.free_cpu >= cpu
-                                                       and node.free_memory >= mem) or fits(node))
-        else:
-            candidates = (node for node in rotated if fits(node))
-        feasible = list(islice(candidates, want))
+        feasible: list[NodeInfo] = []
+        append = feasible.append
+        fast = _FAST_FILTERS.issuperset(f.name for f in filters) and not info.extended and not self.nominated
+        # the fast path accepts a node every active check would accept; the plugins themselves
+        # run for any other node (and say why it does not fit)
+        cpu, mem = info.cpu, info.memory
+        for node in chain(islice(nodes, start, None), islice(nodes, start)):
+            if fast and node.clean and node.free_pods > 0 and node.free_cpu >= cpu and node.free_memory >= mem:
+                append(node)
+            else:
+                st = run(info, node, filters)
+                if st is not None:
+                    statuses[node.name] = st
+                    continue
+                append(node)
+            if len(feasible) == want:
+                break
         if len(feasible) < want:
             processed = n
         else:
@@ -472,10 +471,17 @@ class Scheduler:
     def _select_host(self, info: PodInfo, feasible: list[NodeInfo]) -> NodeInfo:
         if len(feasible) == 1:
             return feasible[0]
+        active = [plugin for plugin in self.scores if plugin.pre_score(info, feasible)]
+        if active and all(plugin.keyed for plugin in active):
+            # only resource scores: nodes with the same resource_key total alike, so each
+            # distinct key is scored once (the same totals, winners and tie-break as below)
+            keys = [node.resource_key for node in feasible]
+            table = {k: sum(p.score_key(info, k) * p.weight for p in active) for k in set(keys)}
+            best = max(table.values())
+            winners = [node for node, k in zip(feasible, keys, strict=True) if table[k] == best]
+            return winners[0] if len(winners) == 1 else self.store.rng_for(info.pod).choice(winners)
         totals: list[int] | None = None
-        for plugin in self.scores:
-            if not plugin.pre_score(info, feasible):
-                continue
+        for plugin in active:
             scores = plugin.normalize(info, plugin.score_all(info, feasible), feasible)
             w = plugin.weight
             if totals is None:

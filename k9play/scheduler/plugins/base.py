@@ -71,6 +71,9 @@ class FilterPlugin:
 class ScorePlugin:
     name = "Score"
     weight = 1
+    #: the score depends on the node's ``resource_key`` alone and is not normalised, so the
+    #: scheduler may score each distinct key once (``score_key``)
+    keyed = False
 
     def pre_score(self, pod: PodInfo, nodes: list[NodeInfo]) -> bool:
         """False when every node would score alike (``Skip``): the plugin is left out."""
@@ -83,6 +86,9 @@ class ScorePlugin:
         """``score`` for every feasible node (plugins may batch it)."""
         score = self.score
         return [score(pod, n) for n in nodes]
+
+    def score_key(self, pod: PodInfo, key: tuple[int, ...]) -> int:  # pragma: no cover - keyed plugins only
+        raise NotImplementedError
 
     def normalize(self, pod: PodInfo, scores: list[int], nodes: list[NodeInfo]) -> list[int]:
         return scores

@@ -69,16 +69,19 @@ class LeastAllocated(ScorePlugin):
 
     name = "NodeResourcesFit"
     weight = 1
+    keyed = True
 
     def score(self, pod: PodInfo, node: NodeInfo) -> int:
         return least_allocated(node.score_cpu + pod.score_cpu, node.alloc_cpu,
                                node.score_memory + pod.score_memory, node.alloc_memory)
 
+    def score_key(self, pod: PodInfo, key: tuple[int, ...]) -> int:
+        return least_allocated(key[0] + pod.score_cpu, key[4], key[1] + pod.score_memory, key[5])
+
     def score_all(self, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
         # nodes in the same state score alike: each state is computed once (a large cluster has few)
-        pc, pm = pod.score_cpu, pod.score_memory
         keys = [n.resource_key for n in nodes]
-        table = {k: least_allocated(k[0] + pc, k[4], k[1] + pm, k[5]) for k in set(keys)}
+        table = {k: self.score_key(pod, k) for k in set(keys)}
         return [table[k] for k in keys]
 
 
@@ -95,6 +98,7 @@ class BalancedAllocation(ScorePlugin):
 
     name = "NodeResourcesBalancedAllocation"
     weight = 1
+    keyed = True
 
     def pre_score(self, pod: PodInfo, nodes: list[NodeInfo]) -> bool:
         return bool(pod.cpu or pod.memory)
@@ -102,10 +106,12 @@ class BalancedAllocation(ScorePlugin):
     def score(self, pod: PodInfo, node: NodeInfo) -> int:
         return balanced(node.cpu + pod.cpu, node.alloc_cpu, node.memory + pod.memory, node.alloc_memory)
 
+    def score_key(self, pod: PodInfo, key: tuple[int, ...]) -> int:
+        return balanced(key[2] + pod.cpu, key[4], key[3] + pod.memory, key[5])
+
     def score_all(self, pod: PodInfo, nodes: list[NodeInfo]) -> list[int]:
-        pc, pm = pod.cpu, pod.memory
         keys = [n.resource_key for n in nodes]
-        table = {k: balanced(k[2] + pc, k[4], k[3] + pm, k[5]) for k in set(keys)}
+        table = {k: self.score_key(pod, k) for k in set(keys)}
         return [table[k] for k in keys]
 
 
