@@ -30,16 +30,20 @@ def container(**fields: Any) -> list[dict[str, Any]]:
     return [{"name": "m", "image": "nginx", **fields}]
 
 
-def test_cordoned_node_memory_beyond_allocatable_and_a_missing_extended_resource():
+def test_cordoned_node_requests_beyond_allocatable_and_a_missing_extended_resource():
     c = new_cluster()
     c.store.patch("Node", W1, None, {"spec": {"unschedulable": True}})
     c.advance_sync(1)
     apply_object(c.store, pod("huge", containers=container(resources={"requests": {"memory": "9Gi"}})))
     apply_object(c.store, pod("gpu", containers=container(resources={"limits": {"nvidia.com/gpu": "1"}})))
+    apply_object(c.store, pod("disk", containers=container(resources={"requests": {"ephemeral-storage": "200Gi"}})))
     c.advance_sync(2)
     assert failed(c, "huge") == [
         "0/3 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s), 1 node(s) were "
         "unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."]
+    assert failed(c, "disk") == [
+        "0/3 nodes are available: 1 Insufficient ephemeral-storage, 1 node(s) had untolerated taint(s), 1 node(s) "
+        "were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."]
     assert failed(c, "gpu") == [
         "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint(s), 1 node(s) were "
         "unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."]
