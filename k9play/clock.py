@@ -165,6 +165,15 @@ class VirtualClock:
         self.events_run += ran
         return ran
 
+    def rewind(self, seconds: float) -> None:
+        """Set the clock back before anything was scheduled (a cluster booting "earlier", so
+        that it is up when its user arrives); refused once timers exist."""
+        if self._heap or self.events_run:
+            raise RuntimeError("the clock can only be rewound before anything is scheduled")
+        self._now -= seconds
+        self._base_virtual = self._now
+        self._base_wall = self._monotonic()
+
     def advance_sync(self, seconds: float) -> int:
         """Manual mode: move time forward by ``seconds``, running every due event."""
         if seconds < 0:

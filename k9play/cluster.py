@@ -7,11 +7,13 @@ controllers, scheduler and kubelets, and exposes ``advance`` for manual time.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from typing import Any
 
+from k9play import kubeadm
 from k9play.api import rbac_bootstrap
-from k9play.api.meta import Obj
+from k9play.api.meta import Obj, format_time
 from k9play.api.store import ObjectStore
 from k9play.clock import Mode, VirtualClock
 from k9play.controllers.base import Controller
@@ -19,6 +21,7 @@ from k9play.controllers.clusterroleaggregation import ClusterRoleAggregationCont
 from k9play.controllers.cronjob import CronJobController
 from k9play.controllers.daemonset import DaemonSetController
 from k9play.controllers.deployment import DeploymentController
+from k9play.controllers.disruption import DisruptionController
 from k9play.controllers.endpoints import EndpointsController
 from k9play.controllers.endpointslice import EndpointSliceController
 from k9play.controllers.endpointslicemirroring import EndpointSliceMirroringController
@@ -46,8 +49,18 @@ from k9play.network import Network, ProxyMode
 from k9play.scheduler.scheduler import Scheduler
 
 CLUSTER_NAME = "k9play"
+#: how long the simulated cluster ran before the user arrives (CoreDNS is Ready after ~12 s)
+BOOT_SECONDS = 30.0
 CONTROL_PLANE = f"{CLUSTER_NAME}-control-plane"
 DEFAULT_CAPACITY = {"cpu": "4", "memory": "8Gi", "pods": "110"}
+
+#: the PriorityClasses the apiserver creates at startup (``SystemPriorityClasses``)
+SYSTEM_PRIORITY_CLASSES = (
+    ("system-node-critical", 2000001000,
+     "Used for system critical pods that must not be moved from their current node."),
+    ("system-cluster-critical", 2000000000, "Used for system critical pods that must run in the cluster, but can be "
+                                            "moved to another node if necessary."),
+)
 
 CONTROLLERS: tuple[type[Controller], ...] = (
     NamespaceController,
@@ -66,6 +79,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     HorizontalPodAutoscalerController,
     NodeLifecycleController,
     TaintEvictionController,
+    DisruptionController,
     ClusterRoleAggregationController,
     ResourceQuotaController,
     EndpointsController,
@@ -117,6 +131,10 @@ class Cluster:
         clock: VirtualClock | None = None,
         proxy_mode: ProxyMode = "iptables",
     ) -> None:
+        #: the cluster booted this long before its clock reads the start time, so that the system
+        #: pods (CoreDNS, kube-proxy) are Running and Ready when the user arrives, as on a kind
+        #: cluster one has just created and waited for
+        self.boot_seconds = BOOT_SECONDS if clock is None else 0.0
         self.clock = clock or VirtualClock(mode, seed=seed, speed=speed)
         self.store = ObjectStore(self.clock)
         self.name = CLUSTER_NAME
@@ -124,6 +142,7 @@ class Cluster:
         self.controllers: list[Controller] = [cls(self.store) for cls in CONTROLLERS]
         self.scheduler = Scheduler(self.store)
         self.kubelets = KubeletManager(self.store)
+        self.kubelets.preloaded = kubeadm.IMAGES
         #: the simulated metrics-server (pod/node usage, load knobs); HPAs and `kubectl top` read it
         self.metrics = Metrics(self.store, self.kubelets)
         lb = next(c for c in self.controllers if isinstance(c, LoadBalancerController))
@@ -140,12 +159,16 @@ class Cluster:
         if self.started:
             return self
         self.started = True
+        if self.boot_seconds:
+            self.clock.rewind(self.boot_seconds)  # boot earlier; the advance below brings the clock back
         for c in self.controllers:
             c.start()
         self.scheduler.start()
         self.kubelets.start()
         rbac_bootstrap.bootstrap(self.store)
-        self.store.create(node_manifest(CONTROL_PLANE, control_plane=True))
+        control_plane = self.store.create(node_manifest(CONTROL_PLANE, control_plane=True))
+        self._system_objects(control_plane)
+        self.clock.settle()  # the control plane is up before the workers join, as in kind: CoreDNS runs there
         for i in range(1, self.workers + 1):
             self.store.create(node_manifest(worker_name(i)))
         self.store.create({
@@ -155,7 +178,24 @@ class Cluster:
             "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
         })
         self.clock.settle()
+        if self.boot_seconds:
+            self.clock.advance_sync(self.boot_seconds)
         return self
+
+    def _system_objects(self, control_plane: Obj) -> None:
+        """What kubeadm leaves in kube-system (:mod:`k9play.kubeadm`), drawn from a random
+        stream of its own so that a seed still names the user's objects as before."""
+        store = self.store
+        store.system_rng = random.Random(f"kube-system/{self.clock.rng.getstate()[1][0]}")
+        node_ip = self.kubelets.kubelets[CONTROL_PLANE].node_ip
+        with store.system():
+            for name, value, description in SYSTEM_PRIORITY_CLASSES:
+                store.create({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                              "metadata": {"name": name}, "value": value, "description": description})
+            for obj in kubeadm.kube_proxy() + kubeadm.coredns():
+                store.create(obj)
+            for pod in kubeadm.static_pods(control_plane, node_ip, format_time(self.clock.now())):
+                store.create(pod)
 
     def stop(self) -> None:
         for c in self.controllers:

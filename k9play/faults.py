@@ -35,6 +35,8 @@ LoadKind = Literal["deployment", "pod", "replicaset", "statefulset", "daemonset"
                    "service"]
 #: k9s' ctrl-k: ``NowGrace``, like ``kubectl delete --now``
 KILL_GRACE_SECONDS = 1
+#: ``memory.available`` a memory-pressure fault leaves (the hard eviction threshold is 100Mi)
+LEAK_LEAVES = 90 * 1024 * 1024
 
 
 class FaultError(Exception):
@@ -66,7 +68,13 @@ class Faults:
         return f"node {node} is up: its kubelet restarted (boot id {kubelet.boot_id()})"
 
     def pressure(self, node: str, kind: PressureKind) -> str:
-        """The kubelet's eviction manager finds memory or disk short (``off``: no longer)."""
+        """The node runs short of memory or disk (``off``: no longer).
+
+        Memory: something outside the pods (a leaking system daemon) takes memory until
+        ``memory.available`` is :data:`LEAK_LEAVES` — below the kubelet's 100Mi hard
+        eviction threshold —, so the eviction manager reports MemoryPressure and evicts pods
+        (as ranked) until enough is free. Disk: there is no disk usage model, so the fault is
+        the DiskPressure condition itself (and its taint); nothing is evicted for disk."""
         kubelet = self._kubelet(node)
         if kind not in ("memory", "disk", "off"):
             raise FaultError(f'unknown pressure "{kind}" (memory, disk or off)')
@@ -74,11 +82,18 @@ class Faults:
             raise FaultError(f'node "{node}" is down')
         if kind == "off":
             kubelet.pressure = {"memory": False, "disk": False}
+            kubelet.eviction.outside_memory = 0
             return (f"node {node} no longer short of memory or disk: the kubelet clears the pressure conditions "
                     f"{PRESSURE_TRANSITION_PERIOD:.0f}s later")
+        if kind == "memory":
+            eviction = kubelet.eviction
+            eviction.outside_memory = max(0, eviction.outside_memory + eviction.available() - LEAK_LEAVES)
+            return (f"node {node} is short of memory (a process outside the pods holds it; "
+                    f"{LEAK_LEAVES // 2**20}Mi available): the kubelet reports MemoryPressure=True at its next "
+                    "status update, the node gets the node.kubernetes.io/memory-pressure:NoSchedule taint, and the "
+                    "eviction manager evicts pods until 100Mi are free")
         kubelet.pressure[kind] = True
-        condition = "MemoryPressure" if kind == "memory" else "DiskPressure"
-        return (f"node {node} is short of {kind}: the kubelet reports {condition}=True at its next status update, "
+        return (f"node {node} is short of {kind}: the kubelet reports DiskPressure=True at its next status update, "
                 f"and the node gets the node.kubernetes.io/{kind}-pressure:NoSchedule taint")
 
     # ----------------------------------------------------------------- pods

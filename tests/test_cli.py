@@ -47,7 +47,7 @@ def test_sim_reads_stdin_and_fails_with_kubectl_text(tmp_path):
     assert code == 1
     assert err == 'Error from server (NotFound): pods "nope" not found\n'
     assert out.splitlines()[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
-    assert "k9play-control-plane   Ready    control-plane   60s" in out
+    assert "k9play-control-plane   Ready    control-plane   90s" in out
 
 
 def test_sim_delete_waits_for_graceful_termination(tmp_path):

@@ -250,24 +250,25 @@ def qos_class(spec: Obj) -> str:
 
 def _admit_pod(pod: Obj, store: ObjectStore, request_name: str) -> None:
     spec = pod["spec"]
-    # ServiceAccount admission
-    if not spec.get("serviceAccountName"):
-        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
-    spec["serviceAccount"] = spec["serviceAccountName"]
-    sa = store.try_get("ServiceAccount", spec["serviceAccountName"], pod["metadata"].get("namespace"))
-    automount = spec.get("automountServiceAccountToken")
-    if automount is None and sa is not None:
-        automount = sa.get("automountServiceAccountToken")
-    has_mount = any(
-        vm.get("mountPath") == SA_MOUNT_PATH for c in spec.get("containers") or [] for vm in c.get("volumeMounts") or []
-    )
-    if automount is not False and not has_mount:
-        vol_name = f"kube-api-access-{random_suffix(store.clock.rng)}"
-        spec.setdefault("volumes", []).append(_kube_api_access_volume(vol_name))
-        for key in ("initContainers", "containers"):
-            for c in spec.get(key) or []:
-                c.setdefault("volumeMounts", []).append(
-                    {"mountPath": SA_MOUNT_PATH, "name": vol_name, "readOnly": True})
+    # ServiceAccount admission (mirror pods of static pods are left alone: they can use no account)
+    mirror = "kubernetes.io/config.mirror" in (pod["metadata"].get("annotations") or {})
+    if not mirror:
+        if not spec.get("serviceAccountName"):
+            spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
+        spec["serviceAccount"] = spec["serviceAccountName"]
+        sa = store.try_get("ServiceAccount", spec["serviceAccountName"], pod["metadata"].get("namespace"))
+        automount = spec.get("automountServiceAccountToken")
+        if automount is None and sa is not None:
+            automount = sa.get("automountServiceAccountToken")
+        has_mount = any(vm.get("mountPath") == SA_MOUNT_PATH
+                        for c in spec.get("containers") or [] for vm in c.get("volumeMounts") or [])
+        if automount is not False and not has_mount:
+            vol_name = f"kube-api-access-{random_suffix(store.clock.rng)}"
+            spec.setdefault("volumes", []).append(_kube_api_access_volume(vol_name))
+            for key in ("initContainers", "containers"):
+                for c in spec.get(key) or []:
+                    c.setdefault("volumeMounts", []).append(
+                        {"mountPath": SA_MOUNT_PATH, "name": vol_name, "readOnly": True})
     # Priority admission
     pc_name = spec.get("priorityClassName")
     priority = 0
@@ -294,7 +295,7 @@ def _admit_pod(pod: Obj, store: ObjectStore, request_name: str) -> None:
     # DefaultTolerationSeconds admission
     tolerations = spec.setdefault("tolerations", [])
     for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
-        if not any(t.get("key") == key and t.get("effect") in (None, "", "NoExecute") for t in tolerations):
+        if not any(t.get("key") in (key, None, "") and t.get("effect") in (None, "", "NoExecute") for t in tolerations):
             tolerations.append({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300})
     pod["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 

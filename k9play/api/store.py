@@ -21,8 +21,10 @@ Two kinds of watchers:
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +180,12 @@ class ObjectStore:
         self._pods_by_node: dict[str, dict[Key, Obj]] = {}
         self._history: deque[WatchEvent] = deque(maxlen=history)
         self._global_handlers: list[Handler] = []
+        #: the cluster's own objects (kube-system add-ons) and everything they own or an event is
+        #: about draw uids, names and ids from a random stream of their own, so adding them
+        #: leaves what a seed generates for the user's objects unchanged
+        self.system_rng: random.Random | None = None
+        self.system_uids: set[str] = set()
+        self._system_depth = 0
         if admission is None:
             from k9play.api.admission import Admission
 
@@ -293,6 +301,31 @@ class ObjectStore:
     def kinds_present(self) -> list[str]:
         return [k for k, ks in self._kinds.items() if any(ks.by_ns.values())]
 
+    # ------------------------------------------------------ system objects
+    @contextmanager
+    def system(self) -> Iterator[None]:
+        """Objects created inside belong to the cluster itself (see ``system_rng``)."""
+        self._system_depth += 1
+        try:
+            yield
+        finally:
+            self._system_depth -= 1
+
+    def is_system(self, obj: Obj) -> bool:
+        uids = self.system_uids
+        if not uids:
+            return False
+        m = obj.get("metadata") or {}
+        if m.get("uid") in uids or (obj.get("involvedObject") or {}).get("uid") in uids:
+            return True
+        return any(ref.get("uid") in uids for ref in m.get("ownerReferences") or [])
+
+    def rng_for(self, obj: Obj) -> random.Random:
+        """The random stream for what is done to ``obj`` (container ids, scheduling ties …)."""
+        if self.system_rng is not None and self.is_system(obj):
+            return self.system_rng
+        return self.clock.rng
+
     # ---------------------------------------------------------------- writes
     def create(self, obj: Obj, namespace: str | None = None, *, field_validation: str = "Ignore",
                dry_run: bool = False) -> Obj:
@@ -300,6 +333,20 @@ class ObjectStore:
 
         ``field_validation="Strict"`` checks the object against the official schema first,
         as the apiserver does for kubectl's requests."""
+        if self.system_rng is not None and (self._system_depth or self.is_system(obj)):
+            clock = self.clock
+            shared, clock.rng = clock.rng, self.system_rng
+            try:
+                created = self._create(obj, namespace, field_validation=field_validation, dry_run=dry_run)
+            finally:
+                clock.rng = shared
+            if not dry_run:
+                self.system_uids.add(uid_of(created))
+            return created
+        return self._create(obj, namespace, field_validation=field_validation, dry_run=dry_run)
+
+    def _create(self, obj: Obj, namespace: str | None = None, *, field_validation: str = "Ignore",
+                dry_run: bool = False) -> Obj:
         rt = resources.for_object(obj.get("apiVersion", ""), obj.get("kind", ""))
         ks = self._kind(rt.kind)
         new = copy_obj(obj)
@@ -553,6 +600,14 @@ class ObjectStore:
         self._store(ks, namespace_of(new), name_of(new), new, cur)
         self._emit(ks, WatchEvent(MODIFIED, new, cur, self._rv))
         return new
+
+    def evict(self, name: str, namespace: str | None = None, *, grace_period: int | None = None,
+              dry_run: bool = False) -> None:
+        """``pods/eviction`` (a policy/v1 Eviction): a DELETE that respects PodDisruptionBudgets
+        (:mod:`k9play.api.eviction`); raises 429 TooManyRequests when a budget forbids it."""
+        from k9play.api.eviction import evict
+
+        evict(self, name, namespace or "default", grace_period, dry_run)
 
     # -------------------------------------------------------------- internals
     def _remove(self, ks: _KindStore, obj: Obj) -> Obj:

@@ -120,6 +120,13 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool] | None]] = {  # None: not a 
                "--target-port": ("target-port", False), "--type": ("type", False),
                "--external-ip": ("external-ip", False), "--load-balancer-ip": ("load-balancer-ip", False),
                "--session-affinity": ("session-affinity", False), "--cluster-ip": ("cluster-ip", False)},
+    "drain": {"--ignore-daemonsets": ("ignore-daemonsets", True),
+              "--delete-emptydir-data": ("delete-emptydir-data", True),
+              "--delete-local-data": ("delete-emptydir-data", True), "--timeout": ("timeout", False),
+              "--pod-selector": ("pod-selector", False), "--disable-eviction": ("disable-eviction", True),
+              "--skip-wait-for-delete-timeout": ("skip-wait-for-delete-timeout", False)},
+    "taint": {"--overwrite": ("overwrite", True)},
+    "label": {"--overwrite": ("overwrite", True), "--resource-version": ("resource-version", False)},
     "create": {**{f"--{name}": (name if name != "user" else "subject-user", False) for name in (
         "from-literal", "from-file", "from-env-file", "type", "cert", "key", "docker-server", "docker-username",
         "docker-password", "docker-email", "verb", "resource", "resource-name", "non-resource-url",
@@ -263,7 +270,7 @@ class Kubectl:
         from k9play.kubectl import auth as auth_cmd
         from k9play.kubectl import create as create_cmd
         from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import describe_cmd, exec_cmd, explain, get, logs, rollout, services, workloads
+        from k9play.kubectl import describe_cmd, exec_cmd, explain, get, logs, nodes, rollout, services, top, workloads
         from k9play.kubectl import run as run_cmd
 
         def create(k: Kubectl, flags: Flags, result: Result) -> None:
@@ -288,6 +295,12 @@ class Kubectl:
             "explain": explain.run,
             "exec": exec_cmd.run,
             "expose": services.expose,
+            "cordon": nodes.cordon,
+            "uncordon": nodes.uncordon,
+            "drain": nodes.drain,
+            "taint": nodes.taint,
+            "label": nodes.label,
+            "top": top.run,
         }
         handler = handlers.get(verb)
         if handler is None:

@@ -267,6 +267,32 @@ PROFILES: dict[str, ImageProfile] = {p.repo: p for p in (
                  server=Server((8080,), _serve_hostname)),
 )}
 
+def _ok(*paths: str, body: str = "ok") -> HttpHandler:
+    return _static(dict.fromkeys(paths, body))
+
+
+#: the control plane and add-ons kubeadm (and kind) run in kube-system: ports, health endpoints, memory
+CONTROL_PLANE_SERVERS: dict[str, Server] = {
+    "etcd": Server((2379, 2380, 2381), _ok("/livez", "/readyz", "/health"), start_seconds=1.0, memory=45 * MiB,
+                   logs=('{"level":"info","msg":"serving client traffic securely","address":"[::]:2379"}',)),
+    "kube-apiserver": Server((6443,), _ok("/livez", "/readyz", "/healthz"), start_seconds=3.0, memory=260 * MiB,
+                             logs=("Serving securely on [::]:6443",)),
+    "kube-controller-manager": Server((10257,), _ok("/healthz"), start_seconds=1.0, memory=55 * MiB,
+                                      logs=("Serving securely on 127.0.0.1:10257",)),
+    "kube-scheduler": Server((10259,), _ok("/livez", "/readyz", "/healthz"), start_seconds=1.0, memory=25 * MiB,
+                             logs=("Serving securely on 127.0.0.1:10259",)),
+    "kube-proxy": Server((10249, 10256), _ok("/healthz", "/livez"), memory=20 * MiB,
+                         logs=('"Using iptables proxy"',)),
+    "coredns": Server((53, 8080, 8181, 9153), _static({"/health": "OK", "/ready": "OK"}), memory=16 * MiB,
+                      logs=(".:53", "CoreDNS-1.12.1", "linux/amd64, go1.24.1, 707c7c1")),
+}
+for _repo, _program in (("registry.k8s.io/etcd", "etcd"), ("registry.k8s.io/kube-apiserver", "kube-apiserver"),
+                        ("registry.k8s.io/kube-controller-manager", "kube-controller-manager"),
+                        ("registry.k8s.io/kube-scheduler", "kube-scheduler"),
+                        ("registry.k8s.io/kube-proxy", "kube-proxy"), ("registry.k8s.io/coredns/coredns", "coredns")):
+    PROFILES[_repo] = ImageProfile(_repo, 30_000_000, (f"/{_program}",) if _program == "coredns" else (), (),
+                                   server=CONTROL_PLANE_SERVERS[_program])
+
 DEFAULT_PROFILE = ImageProfile("", 60_000_000, (), ("/app",), server=Server((), start_seconds=0.5))
 
 #: programs that are servers whichever image runs them
@@ -280,6 +306,7 @@ SERVER_PROGRAMS: dict[str, Server] = {
     "/goproxy": PROFILES["registry.k8s.io/goproxy"].server,  # type: ignore[dict-item]
     "/nginx-ingress-controller": PROFILES["registry.k8s.io/ingress-nginx/controller"].server,  # type: ignore[dict-item]
     "/pause": Server(()),
+    **CONTROL_PLANE_SERVERS,
 }
 
 

@@ -27,12 +27,13 @@ from k9play.kubelet import images
 from k9play.kubelet import nodestatus as ns
 from k9play.kubelet.configsync import ConfigSync
 from k9play.kubelet.container import BackOff, ContainerRun
-from k9play.kubelet.eviction import VolumeStats, local_storage_eviction
+from k9play.kubelet.eviction import EvictionManager
 from k9play.kubelet.netclient import DnsAnswer, HttpRequest, HttpResponse, PodNetwork, no_network
 from k9play.kubelet.podworker import PodWorker
 from k9play.kubelet.probes import ProbeResult
 from k9play.kubelet.shell import FileSystem
 from k9play.kubelet.storage import VolumeData, node_filesystem
+from k9play.kubelet.storage_eviction import VolumeStats, local_storage_eviction
 
 if TYPE_CHECKING:
     from k9play.api.store import ObjectStore
@@ -81,6 +82,9 @@ class Kubelet:
         self.volume_stats = VolumeStats()
         self._heartbeat: TimerHandle | None = None
         self._last_report = 0.0
+        #: node-pressure eviction; it runs just before each heartbeat, so a status update
+        #: reports what it last observed
+        self.eviction = EvictionManager(self)
 
     # ------------------------------------------------------------ the node
     def register(self) -> None:
@@ -126,6 +130,7 @@ class Kubelet:
         self.recorder.record(stored, NORMAL, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
         self.recorder.record(stored, NORMAL, "NodeReady", f"Node {self.node_name} status is now: NodeReady")
         self._last_report = self.store.clock.now()
+        self.eviction.start()
         self._beat()
 
     def boot_id(self) -> str:
@@ -216,6 +221,7 @@ class Kubelet:
         self._pull_free_at = 0.0
         for worker in list(self.workers.values()):
             worker.halt()
+        self.eviction.stop()
 
     def power_on(self) -> None:
         """The machine boots: the kubelet posts Ready status (``Rebooted``: a new boot id),
@@ -229,6 +235,7 @@ class Kubelet:
             (NORMAL, "Starting", "Starting kubelet."),
             (WARNING, "Rebooted", f"Node {self.node_name} has been rebooted, boot id: {self.boot_id()}"),
         ))
+        self.eviction.start()
         self._beat()
         bound = {uid_of(p): p for p in self.store.pods_on_node(self.node_name)}
         for uid, worker in list(self.workers.items()):
@@ -335,11 +342,15 @@ class Kubelet:
         if worker is None:
             if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
                 return
+            refused = None if pod["metadata"].get("deletionTimestamp") else self.eviction.admit(pod)
+            if refused is not None:
+                self.eviction.reject(pod, refused)
+                return
             worker = self.workers[uid] = PodWorker(self, pod)
             worker.start()
         if pod["metadata"].get("deletionTimestamp") and not worker.terminating:
             worker.terminate(int(pod["metadata"].get("deletionGracePeriodSeconds", 30)))
-        elif not worker.terminating and worker.images_differ(pod):
+        elif not worker.terminating and not worker.terminal_phase and worker.images_differ(pod):
             worker.sync_spec(pod)
 
     def forget(self, uid: str) -> None:
@@ -364,6 +375,8 @@ class KubeletManager:
         self.config_sync = ConfigSync(store, lambda: list(self.kubelets.values()))
         #: image references the registry refuses to serve (``k9play.faults``)
         self.unpullable: set[str] = set()
+        #: images every node has from the start (kind's node image carries the control plane's)
+        self.preloaded: tuple[str, ...] = ()
         self._next_index = 0
         self._unsub: list[Any] = []
         self._network: PodNetwork | None = None
@@ -400,6 +413,8 @@ class KubeletManager:
             return
         if name not in self.kubelets:
             kubelet = Kubelet(self.store, name, self._next_index)
+            for image in self.preloaded:
+                kubelet.images.add(image)
             kubelet.volume_data = self.volume_data
             kubelet.unpullable = self.unpullable
             kubelet.network = self._network

@@ -382,7 +382,7 @@ class Metrics:
                 "timestamp": format_time(self._last_scrape),
                 "window": format_window(self._last_scrape - self._prev_scrape),
                 "usage": {"cpu": format_cpu(cpu.get(node, 0) + NODE_SYSTEM_CPU_MILLIS * MILLI_TO_NANO),
-                          "memory": format_memory(mem.get(node, 0) + NODE_SYSTEM_MEMORY)},
+                          "memory": format_memory(mem.get(node, 0) + NODE_SYSTEM_MEMORY + self._outside(node))},
             })
         return out
 
@@ -478,6 +478,11 @@ class Metrics:
         if sel.empty:
             return []
         return [p for p in self.store.list("Pod", ns, sel) if is_active(p) and is_ready(p)]
+
+    def _outside(self, node: str) -> int:
+        """Memory held on the node outside its pods (a fault's leak, see ``kubelet.eviction``)."""
+        kubelet = self.kubelets.kubelets.get(node) if self.kubelets is not None else None
+        return kubelet.eviction.outside_memory if kubelet is not None else 0
 
     def _node_names(self) -> list[str]:
         """The nodes metrics-server can scrape (not those whose machine is down)."""

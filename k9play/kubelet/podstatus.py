@@ -124,13 +124,13 @@ def build_status(worker: PodWorker, pod: Obj, now: str) -> Obj:
         "hostIPs": [{"ip": worker.kubelet.node_ip}],
         "phase": current_phase,
     }
-    if worker.evicted:
-        status["reason"], status["message"] = "Evicted", worker.evicted
     if worker.init:
         status["initContainerStatuses"] = [c.status() for c in worker.init]
     if worker.pod_ip:
         status["podIP"] = worker.pod_ip
         status["podIPs"] = [{"ip": worker.pod_ip}]
+    if worker.status_reason:
+        status["reason"], status["message"] = worker.status_reason, worker.status_message
     if "qosClass" in old:
         status["qosClass"] = old["qosClass"]
     if worker.start_time is not None:

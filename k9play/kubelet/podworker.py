@@ -65,8 +65,10 @@ class PodWorker:
         self.initialized = not self.init
         self.terminating = False
         self.terminal_phase: str | None = None
-        #: the eviction manager's message once it evicted the pod (status ``reason: Evicted``)
-        self.evicted: str | None = None
+        #: set by the eviction manager: the pod ends Failed with this reason and message and
+        #: stays in the API (nobody deleted it)
+        self.status_reason = ""
+        self.status_message = ""
         self.volumes: dict[str, tuple[FileSystem, str]] = {}
         self._mount_backoff = 0.0
         self._timers: list[TimerHandle] = []
@@ -120,10 +122,11 @@ class PodWorker:
     def _sandbox_ready(self) -> None:
         if self.terminating:
             return
+        pod = self.pod()
         if not self.sandbox_ready:
             self.sandbox_ready = True
-            self.pod_ip = self.kubelet.allocate_ip()
-        pod = self.pod()
+            host_network = bool(((pod or {}).get("spec") or {}).get("hostNetwork"))
+            self.pod_ip = self.kubelet.node_ip if host_network else self.kubelet.allocate_ip()
         if pod is None:
             return
         try:
@@ -252,7 +255,7 @@ class PodWorker:
                 then()
             return
         c.image_ready = True
-        c.container_id = f"containerd://{self.clock.rng.getrandbits(256):064x}"
+        c.container_id = f"containerd://{self.store.rng_for(pod).getrandbits(256):064x}"
         self.event(NORMAL, "Created", f"Created container: {c.name}", c)
         self._later(START_SECONDS, self._started, c, env, then)
 
@@ -531,13 +534,14 @@ class PodWorker:
             self._stop(c, c.process, float(grace))
         self.write_status()
 
-    def evict(self, message: str, grace: int) -> None:
-        """``evictPod``: the pod is Failed with reason ``Evicted`` at once and its containers
-        are killed; unlike a deletion, the pod object stays (its controller replaces it)."""
+    def evict(self, reason: str, message: str, grace: int) -> None:
+        """``evictPod`` / ``killPodFunc``: Failed at once, containers killed with ``grace``;
+        unlike a deletion, the pod object stays, with ``reason`` and ``message`` (its
+        controller replaces it). The caller records the Evicted event."""
         if self.terminating or self.terminal_phase:
             return
-        self.event(WARNING, "Evicted", message)
-        self.evicted, self.terminal_phase = message, "Failed"
+        self.terminal_phase = "Failed"
+        self.status_reason, self.status_message = reason, message
         self.terminate(grace)
 
     def _finish(self) -> None:
@@ -545,11 +549,7 @@ class PodWorker:
         ok = bool(app) and len(app) == len(self.containers) and all(c.exit_code == 0 for c in app)
         self.terminal_phase = self.terminal_phase or ("Succeeded" if ok else "Failed")
         self.write_status()
-        pod = self.pod()
-        if self.evicted and pod is not None and not pod["metadata"].get("deletionTimestamp"):
-            self.terminating = False  # stopped, not deleted: a later DELETE finishes it
-            return
-        if pod is not None:
+        if self.pod() is not None and not self.status_reason:  # an evicted pod stays, Failed
             try:
                 self.store.delete("Pod", self.name, self.namespace, grace_period=0, uid=self.uid)
             except errors.ApiError:

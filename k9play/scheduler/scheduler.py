@@ -1,24 +1,24 @@
-"""The simulated kube-scheduler: queue → filter → score → bind.
+"""The simulated kube-scheduler: queue → PreFilter/Filter → PostFilter → Score → bind.
 
-* **Queue**: active pods ordered by priority, then arrival (PrioritySort); a pod that did
-  not fit waits in the unschedulable set until a cluster event (node added or changed, a
-  pod leaving a node) moves it back, no sooner than its back-off (1 s doubling to 10 s),
-  and at the latest after 5 minutes.
-* **Cycle**: run the filter plugins over the nodes (``percentageOfNodesToScore`` as
-  kube-scheduler computes it, visiting nodes round-robin), score the feasible ones, pick
-  the best (ties broken by the clock's seeded RNG), bind through ``pods/binding``.
-* **Failure**: ``FailedScheduling`` with kube-scheduler's exact message and the
-  ``PodScheduled=False`` condition; the per-node reasons (and the filter plugin that gave
-  them) of the last attempt are kept while the pod stays unschedulable, so the UI can say
-  *why* a pod is Pending (:meth:`Scheduler.diagnosis`).
+* **Queue**: :mod:`k9play.scheduler.queue` — priority order, back-off, unschedulable pods
+  moved on by the cluster events their rejecting plugins registered for.
+* **Cycle** (``schedule_one.go``): PreFilter (a plugin may reject everywhere, skip itself,
+  or — NodeAffinity's ``matchFields`` on the node name — narrow the nodes), Filter over the
+  nodes round-robin until ``numFeasibleNodesToFind`` fit (a pod's nominated node first),
+  with nominated pods of equal or higher priority counted where they were nominated;
+  PreScore/Score/NormalizeScore × weight; the best total wins, ties broken by the clock's
+  seeded RNG; Reserve/PreBind (volumes); ``pods/binding`` and the ``Scheduled`` event.
+* **Failure**: DefaultPreemption (:mod:`k9play.scheduler.preemption`) may nominate a node
+  and evict victims; then ``FailedScheduling`` with kube-scheduler's exact ``FitError``
+  message and ``PodScheduled=False``. The per-node reasons (and plugins) of the last attempt
+  are kept while the pod is unschedulable (:meth:`Scheduler.diagnosis`).
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import TYPE_CHECKING
 
 from k9play.api import errors
@@ -26,27 +26,36 @@ from k9play.api.events import NORMAL, WARNING, EventRecorder
 from k9play.api.meta import Obj, copy_obj, format_time, name_of, namespace_of, uid_of
 from k9play.api.pods import is_terminal
 from k9play.api.store import WatchEvent
+from k9play.scheduler import preemption
 from k9play.scheduler.nodeinfo import NodeInfo, PodInfo
 from k9play.scheduler.plugins import (
     DEFAULT_FILTERS,
     DEFAULT_SCORES,
+    NODE_ADD,
+    NODE_ALLOCATABLE,
+    NODE_DELETE,
+    NODE_LABEL,
+    NODE_TAINT,
+    POD_ADD,
+    POD_DELETE,
+    POD_LABEL,
+    SKIP,
     UNRESOLVABLE,
     FilterPlugin,
+    ImageLocality,
     ScorePlugin,
     Status,
 )
+from k9play.scheduler.queue import SchedulingQueue
 
 if TYPE_CHECKING:
     from k9play.api.store import ObjectStore
-    from k9play.clock import TimerHandle
 
 SCHEDULER_NAME = "default-scheduler"
-INITIAL_BACKOFF = 1.0
-MAX_BACKOFF = 10.0
-MAX_UNSCHEDULABLE = 300.0
-FLUSH_PERIOD = 30.0
 #: pods scheduled per clock callback, so a real-time UI keeps breathing during a burst
 BATCH = 256
+#: the filter plugins whose checks the fast path below performs itself
+_FAST_FILTERS = frozenset({"NodeUnschedulable", "TaintToleration", "NodeResourcesFit"})
 
 
 @dataclass
@@ -61,7 +70,9 @@ class Diagnosis:
 
 
 def num_feasible_nodes_to_find(num_nodes: int, percentage: int = 0) -> int:
-    """``numFeasibleNodesToFind`` (pkg/scheduler/schedule_one.go)."""
+    """``numFeasibleNodesToFind`` (pkg/scheduler/schedule_one.go): all nodes below 100;
+    else ``percentageOfNodesToScore`` or adaptively 50 − nodes/125 percent (at least 5 %),
+    and never fewer than 100 nodes."""
     if num_nodes < 100 or percentage >= 100:
         return num_nodes
     pct = percentage
@@ -71,9 +82,9 @@ def num_feasible_nodes_to_find(num_nodes: int, percentage: int = 0) -> int:
 
 
 def fit_error_message(num_nodes: int, statuses: dict[str, Status], post_filter: str = "",
-                      pre_filter: str = "") -> str:
-    """``FitError.Error``: the PreFilter message or a sorted histogram of reasons, then the
-    PostFilter message."""
+                      pre_filter: str = "", absent: Status | None = None) -> str:
+    """``FitError.Error``: the PreFilter message or a histogram of reasons sorted as strings
+    (nodes without a status count with ``absent``'s reasons), then the PostFilter message."""
     msg = f"0/{num_nodes} nodes are available:"
     if pre_filter:
         msg += f" {pre_filter}."
@@ -82,6 +93,9 @@ def fit_error_message(num_nodes: int, statuses: dict[str, Status], post_filter: 
         for st in statuses.values():
             for r in st.reasons:
                 reasons[r] += 1
+        if absent is not None and len(statuses) < num_nodes:
+            for r in absent.reasons:
+                reasons[r] += num_nodes - len(statuses)
         hist = sorted(f"{n} {r}" for r, n in reasons.items())
         if hist:
             msg += f" {', '.join(hist)}."
@@ -95,25 +109,35 @@ class Scheduler:
                  scores: tuple[ScorePlugin, ...] = DEFAULT_SCORES, percentage_of_nodes_to_score: int = 0) -> None:
         self.store = store
         self.clock = store.clock
-        # plugins that need the store (the volume plugins) get a per-scheduler instance
+        # plugins that need the store get a per-scheduler instance
         self.filters = tuple(f.for_scheduler(self) if hasattr(f, "for_scheduler") else f for f in filters)
-        self.scores = scores
+        self.scores = tuple(s.for_scheduler(self) if hasattr(s, "for_scheduler") else s for s in scores)
         self.percentage = percentage_of_nodes_to_score
         self.recorder = EventRecorder(store, SCHEDULER_NAME)
         self.nodes: dict[str, NodeInfo] = {}
-        self._node_order: list[str] = []
+        self._node_list: list[NodeInfo] = []
+        self._position: dict[str, int] = {}
+        #: nodes with pods that have (anti-)affinity terms / required anti-affinity (``HavePodsWith…List``)
+        self.affinity_nodes: dict[str, NodeInfo] = {}
+        self.anti_affinity_nodes: dict[str, NodeInfo] = {}
         self._next_start = 0
         self._pod_node: dict[str, str] = {}  # pod uid -> node it is accounted on
-        self._active: list[tuple[int, float, int, str]] = []
-        self._queued: set[str] = set()
-        self._seq = itertools.count()
-        self._unschedulable: dict[str, float] = {}  # uid -> time it became unschedulable
-        self._attempts: dict[str, int] = {}
-        self._last_attempt: dict[str, float] = {}
-        self._backoff_timers: dict[str, TimerHandle] = {}
+        self.queue = SchedulingQueue(self.clock, self._wake)
         self._binding: dict[str, str] = {}  # uid -> node, while a PreBind waits (the pod is assumed there)
+        self._bound_info: PodInfo | None = None  # the PodInfo of the pod being bound, reused by the echo
+        #: node → {uid: PodInfo} of pods nominated there by preemption, and uid → node
+        self.nominated: dict[str, dict[str, PodInfo]] = {}
+        self._nominated_of: dict[str, str] = {}
+        #: images → number of nodes reporting them (ImageLocality's spread)
+        self._image_nodes: Counter[str] = Counter()
+        self._image_locality = next((s for s in self.scores if isinstance(s, ImageLocality)), None)
+        if self._image_locality is not None:
+            self._image_locality.spread = self._image_nodes
+        self._interest: dict[str, frozenset[str]] = {}
+        for f in self.filters:
+            for ev in getattr(f, "events", ()):
+                self._interest[ev] = self._interest.get(ev, frozenset()) | {f.name}
         self._cycle_scheduled = False
-        self._flush_timer: TimerHandle | None = None
         self.diagnoses: dict[str, Diagnosis] = {}
         self.scheduled = 0
         self._unsub: list = []
@@ -126,67 +150,137 @@ class Scheduler:
             self._on_node(WatchEvent("ADDED", node, None, 0))
         for pod in self.store.list("Pod"):
             self._on_pod(WatchEvent("ADDED", pod, None, 0))
-        for kind in sorted({k for f in self.filters for k in getattr(f, "events", ())}):  # EventsToRegister
-            self._unsub.append(self.store.add_handler(kind, lambda ev: self._move_all_to_active()))
+        for kind in sorted({k for f in self.filters for k in getattr(f, "watch_kinds", ())}):  # EventsToRegister
+            self._unsub.append(self.store.add_handler(kind, lambda ev, k=kind: self._event(f"{k}/Any")))
 
     def stop(self) -> None:
         for u in self._unsub:
             u()
 
+    def _event(self, event: str) -> None:
+        self.queue.on_event(event, lambda e: self._interest.get(e, frozenset()))
+
     def _on_node(self, ev: WatchEvent) -> None:
-        name = name_of(ev.object)
-        if ev.type == "DELETED":
-            self.nodes.pop(name, None)
-            self._node_order = sorted(self.nodes)
-            return
+        node = ev.object
+        name = name_of(node)
         info = self.nodes.get(name)
+        if ev.type == "DELETED":
+            if info is not None:
+                self._set_images(info, {}, info.images)
+                del self.nodes[name]
+                self.affinity_nodes.pop(name, None)
+                self.anti_affinity_nodes.pop(name, None)
+                self._nodes_changed()
+                self._event(NODE_DELETE)
+            return
         if info is None:
-            info = self.nodes[name] = NodeInfo(ev.object)
-            self._node_order = sorted(self.nodes)
-        info.set_node(ev.object)
-        self._move_all_to_active()
+            info = self.nodes[name] = NodeInfo(node)
+            self._nodes_changed()
+            self._set_images(info, info.images)
+            self._event(NODE_ADD)
+            return
+        old_labels, old_taints, old_unsched = info.labels, info.taints, info.unschedulable
+        old_alloc = (info.alloc_cpu, info.alloc_memory, info.alloc_pods, info.alloc_ephemeral, info.alloc_extended)
+        old_images = info.images
+        info.set_node(node)
+        if info.images != old_images:
+            self._set_images(info, info.images, old_images)
+        if info.labels != old_labels:
+            self._event(NODE_LABEL)
+        if info.taints != old_taints or info.unschedulable != old_unsched:
+            self._event(NODE_TAINT)
+        if (info.alloc_cpu, info.alloc_memory, info.alloc_pods, info.alloc_ephemeral, info.alloc_extended) != old_alloc:
+            self._event(NODE_ALLOCATABLE)
+
+    def _nodes_changed(self) -> None:
+        self._node_list = [self.nodes[n] for n in sorted(self.nodes)]
+        self._position = {node.name: i for i, node in enumerate(self._node_list)}
+        if self._image_locality is not None:
+            self._image_locality.total_nodes = len(self.nodes)
+
+    def _set_images(self, info: NodeInfo, new: dict[str, int], old: dict[str, int] | None = None) -> None:
+        for image in old or {}:
+            self._image_nodes[image] -= 1
+            if not self._image_nodes[image]:
+                del self._image_nodes[image]
+        for image in new:
+            self._image_nodes[image] += 1
 
     def _on_pod(self, ev: WatchEvent) -> None:
         pod = ev.object
         uid = uid_of(pod)
-        node = pod.get("spec", {}).get("nodeName")
+        spec = pod.get("spec") or {}
+        node = spec.get("nodeName")
         gone = ev.type == "DELETED" or is_terminal(pod)
-        # cache accounting for assigned pods
         prev = self._pod_node.get(uid)
         assumed = uid in self._binding and not node and not gone
         if prev is not None and (gone or prev != node) and not assumed:
             info = self.nodes.get(prev)
             if info is not None:
                 info.remove_pod(uid)
+                self._track(info)
             del self._pod_node[uid]
-            self._move_all_to_active()
+            self._event(POD_DELETE)
         if node and not gone:
-            info = self.nodes.get(node)
-            if info is not None:
-                info.add_pod(PodInfo.of(pod))
-                self._pod_node[uid] = node
-        # queue for unassigned pods
+            self._account(ev, uid, node, prev)
+        if ev.type == "DELETED" or gone:
+            self._unnominate(uid)
+        # the queue, for pods not yet assigned
         if ev.type == "DELETED" or node or pod["metadata"].get("deletionTimestamp"):
             self._forget(uid)
             return
-        if pod.get("spec", {}).get("schedulerName", SCHEDULER_NAME) != SCHEDULER_NAME:
+        if spec.get("schedulerName", SCHEDULER_NAME) != SCHEDULER_NAME or spec.get("schedulingGates"):
             return
-        if (pod.get("spec", {}).get("schedulingGates")):
+        prio = int(spec.get("priority", 0) or 0)
+        if uid in self._binding:
             return
-        if uid in self._queued or uid in self._unschedulable or uid in self._backoff_timers or uid in self._binding:
+        if self.queue.knows(uid):
+            if ev.old is not None and _pod_changed(ev.old, pod):
+                self.queue.update(uid, prio)
             return
-        self._push(pod)
+        self.queue.add(uid, prio)
+
+    def _account(self, ev: WatchEvent, uid: str, node: str, prev: str | None) -> None:
+        """Keep the node's aggregates: a status write changes nothing the scheduler counts."""
+        info = self.nodes.get(node)
+        if info is None:
+            return
+        pod, old = ev.object, ev.old
+        if prev == node and old is not None and old.get("spec") is pod.get("spec") and \
+                old["metadata"].get("labels") == pod["metadata"].get("labels") and \
+                old["metadata"].get("deletionTimestamp") == pod["metadata"].get("deletionTimestamp"):
+            existing = info.pods.get(uid)
+            if existing is not None:
+                existing.pod = pod
+                return
+        bound = self._bound_info
+        if bound is not None and bound.uid == uid and not bound.has_affinity:
+            pinfo, self._bound_info = bound, None
+            pinfo.pod, pinfo.node_name, pinfo.cycle = pod, node, {}
+        else:
+            pinfo = PodInfo(pod)
+        labels_changed = prev == node and old is not None and \
+            old["metadata"].get("labels") != pod["metadata"].get("labels")
+        info.add_pod(pinfo)
+        self._track(info)
+        self._pod_node[uid] = node
+        if prev is None:
+            self._event(POD_ADD)
+        elif labels_changed:
+            self._event(POD_LABEL)
+
+    def _track(self, info: NodeInfo) -> None:
+        for index, pods in ((self.affinity_nodes, info.with_affinity), (self.anti_affinity_nodes,
+                                                                          info.with_anti_affinity)):
+            if pods:
+                index[info.name] = info
+            else:
+                index.pop(info.name, None)
 
     def _forget(self, uid: str) -> None:
-        self._queued.discard(uid)
-        self._unschedulable.pop(uid, None)
-        self._attempts.pop(uid, None)
-        self._last_attempt.pop(uid, None)
+        self.queue.forget(uid)
         self.diagnoses.pop(uid, None)
         self._binding.pop(uid, None)
-        t = self._backoff_timers.pop(uid, None)
-        if t is not None:
-            t.cancel()
 
     # ------------------------------------------------------- read-only (UI)
     def diagnosis(self, pod_uid: str) -> Diagnosis | None:
@@ -197,88 +291,62 @@ class Scheduler:
         """The node a pod is assumed on while its PreBind waits (volume provisioning/binding)."""
         return self._binding.get(pod_uid)
 
-    # ------------------------------------------------------------------ queue
-    def _push(self, pod: Obj) -> None:
-        uid = uid_of(pod)
-        prio = int(pod.get("spec", {}).get("priority", 0) or 0)
-        heapq.heappush(self._active, (-prio, self.clock.now(), next(self._seq), uid))
-        self._queued.add(uid)
+    # --------------------------------------------------------- nominated pods
+    def nominate(self, info: PodInfo, node: str) -> None:
+        self._unnominate(info.uid)
+        if node:
+            self.nominated.setdefault(node, {})[info.uid] = info
+            self._nominated_of[info.uid] = node
+
+    def _unnominate(self, uid: str) -> None:
+        node = self._nominated_of.pop(uid, None)
+        if node is not None:
+            pods = self.nominated.get(node, {})
+            pods.pop(uid, None)
+            if not pods:
+                self.nominated.pop(node, None)
+
+    # ------------------------------------------------------------------ cycle
+    def _wake(self) -> None:
         if not self._cycle_scheduled:
             self._cycle_scheduled = True
             self.clock.call_soon(self._run)
 
-    def _backoff(self, uid: str) -> float:
-        n = self._attempts.get(uid, 1)
-        return min(MAX_BACKOFF, INITIAL_BACKOFF * 2 ** max(0, n - 1))
-
-    def _move_all_to_active(self) -> None:
-        if not self._unschedulable:
-            return
-        now = self.clock.now()
-        for uid in list(self._unschedulable):
-            del self._unschedulable[uid]
-            ready_at = self._last_attempt.get(uid, now) + self._backoff(uid)
-            self._requeue_at(uid, ready_at)
-
-    def _requeue_at(self, uid: str, when: float) -> None:
-        if uid in self._backoff_timers:
-            return
-        self._backoff_timers[uid] = self.clock.call_at(max(when, self.clock.now()), self._backoff_done, uid)
-
-    def _backoff_done(self, uid: str) -> None:
-        self._backoff_timers.pop(uid, None)
-        pod = self.store.get_by_uid(uid)
-        if pod is None or pod.get("spec", {}).get("nodeName") or pod["metadata"].get("deletionTimestamp"):
-            return
-        if uid not in self._queued:
-            self._push(pod)
-
-    def _flush(self) -> None:
-        self._flush_timer = None
-        now = self.clock.now()
-        for uid, since in list(self._unschedulable.items()):
-            if now - since >= MAX_UNSCHEDULABLE:
-                del self._unschedulable[uid]
-                self._requeue_at(uid, now)
-        self._arm_flush()
-
-    def _arm_flush(self) -> None:
-        if self._unschedulable and self._flush_timer is None:
-            self._flush_timer = self.clock.call_later(FLUSH_PERIOD, self._flush)
-
-    # ------------------------------------------------------------------ cycle
     def _run(self) -> None:
         self._cycle_scheduled = False
         done = 0
-        while self._active and done < BATCH:
-            _, _, _, uid = heapq.heappop(self._active)
-            if uid not in self._queued:
-                continue
-            self._queued.discard(uid)
-            pod = self.store.get_by_uid(uid)
+        get = self.store.get_by_uid
+        while done < BATCH:
+            uid = self.queue.pop()
+            if uid is None:
+                break
+            pod = get(uid)
             if pod is None or pod.get("spec", {}).get("nodeName") or pod["metadata"].get("deletionTimestamp"):
                 continue
             self.schedule_one(pod)
             done += 1
-        if self._active and not self._cycle_scheduled:
-            self._cycle_scheduled = True
-            self.clock.call_soon(self._run)
+        if self.queue.pending_active():
+            self._wake()
 
     def schedule_one(self, pod: Obj) -> str | None:
         """One scheduling cycle for ``pod``; returns the node it was bound to, if any."""
         uid = uid_of(pod)
-        info = PodInfo.of(pod)
-        self._attempts[uid] = self._attempts.get(uid, 0) + 1
-        self._last_attempt[uid] = self.clock.now()
+        info = PodInfo(pod)
+        self.queue.attempted(uid)
+        filters = []
         for plugin in self.filters:  # PreFilter
-            pre_filter = getattr(plugin, "pre_filter", None)
-            rejected = pre_filter(info) if pre_filter is not None else None
-            if rejected is not None:
-                self._fail(pod, info, dict.fromkeys(self.nodes, rejected), pre_filter=", ".join(rejected.reasons))
+            st = plugin.pre_filter(info)
+            if st is SKIP:
+                continue
+            if st is not None:
+                statuses = dict.fromkeys(self.nodes, st)
+                self._fail(pod, info, statuses, pre_filter=", ".join(st.reasons))
                 return None
-        feasible, statuses = self._find_nodes_that_fit(info)
+            filters.append(plugin)
+        info.cycle["filters"] = filters
+        feasible, statuses, absent = self._find_nodes_that_fit(info, filters)
         if not feasible:
-            self._fail(pod, info, statuses)
+            self._fail(pod, info, statuses, absent=absent)
             return None
         node = self._select_host(info, feasible)
         for plugin in self.filters:  # Reserve + PreBind: a plugin waiting for volumes finishes the binding later
@@ -287,8 +355,10 @@ class Scheduler:
                 self._binding[uid] = node.name
                 self.diagnoses.pop(uid, None)  # it fits now; what remains is waiting for its volumes
                 node.add_pod(info)
+                self._track(node)
                 self._pod_node[uid] = node.name
                 return node.name
+        self._bound_info = info
         return self.bind(pod, node.name)
 
     def bind(self, pod: Obj, node_name: str) -> str | None:
@@ -296,9 +366,12 @@ class Scheduler:
         try:
             self.store.bind(pod, node_name)
         except errors.ApiError:
+            self._bound_info = None
             return None
+        self._bound_info = None
         self.scheduled += 1
         self._forget(uid_of(pod))
+        self._unnominate(uid_of(pod))
         self.recorder.record(pod, NORMAL, "Scheduled",
                              f"Successfully assigned {namespace_of(pod)}/{name_of(pod)} to {node_name}")
         return node_name
@@ -315,93 +388,168 @@ class Scheduler:
             del self._pod_node[uid]
             if node_name in self.nodes:
                 self.nodes[node_name].remove_pod(uid)
+                self._track(self.nodes[node_name])
         if error:
-            self._fail(pod, PodInfo.of(pod), {}, error=error)
+            self._fail(pod, PodInfo(pod), {}, error=error)
 
-    def _find_nodes_that_fit(self, info: PodInfo) -> tuple[list[NodeInfo], dict[str, Status]]:
-        order = self._node_order
-        n = len(order)
-        want = num_feasible_nodes_to_find(n, self.percentage)
-        feasible: list[NodeInfo] = []
+    # ---------------------------------------------------------------- Filter
+    def _find_nodes_that_fit(self, info: PodInfo, filters: list[FilterPlugin]
+                             ) -> tuple[list[NodeInfo], dict[str, Status], Status | None]:
+        nodes = self._node_list
+        absent: Status | None = None
+        wanted: set[str] | None = info.cycle.get("PreFilterResult")
+        if wanted is not None:  # a PreFilter narrowed the nodes (``PreFilterResult.NodeNames``)
+            nodes = [n for n in nodes if n.name in wanted]
+            absent = Status(UNRESOLVABLE, [f"node(s) didn't satisfy plugin(s) [{info.cycle['PreFilterPlugins']}]"])
         statuses: dict[str, Status] = {}
-        processed = 0
-        for i in range(n):
-            name = order[(self._next_start + i) % n]
-            node = self.nodes[name]
-            processed += 1
-            status = self._run_filters(info, node)
-            if status is None:
-                feasible.append(node)
-                if len(feasible) >= want:
-                    break
+        nominated_node = ((info.pod.get("status") or {}).get("nominatedNodeName") or "")
+        if nominated_node and nominated_node in self.nodes:  # ``evaluateNominatedNode``
+            node = self.nodes[nominated_node]
+            st = self._run_filters(info, node, filters)
+            if st is None:
+                return [node], statuses, absent
+        n = len(nodes)
+        if not n:
+            return [], statuses, absent
+        want = num_feasible_nodes_to_find(n, self.percentage)
+        start = self._next_start % n
+        run = self._run_filters
+        feasible: list[NodeInfo] = []
+        append = feasible.append
+        fast = _FAST_FILTERS.issuperset(f.name for f in filters) and not info.extended and not self.nominated
+        # the fast path accepts a node every active check would accept; the plugins themselves
+        # run for any other node (and say why it does not fit)
+        cpu, mem = info.cpu, info.memory
+        for node in chain(islice(nodes, start, None), islice(nodes, start)):
+            if fast and node.clean and node.free_pods > 0 and node.free_cpu >= cpu and node.free_memory >= mem:
+                append(node)
             else:
-                statuses[name] = status
-        if n:
-            self._next_start = (self._next_start + processed) % n
-        return feasible, statuses
+                st = run(info, node, filters)
+                if st is not None:
+                    statuses[node.name] = st
+                    continue
+                append(node)
+            if len(feasible) == want:
+                break
+        if len(feasible) < want:
+            processed = n
+        else:
+            processed = (self._position[feasible[-1].name] - start) % n + 1
+        self._next_start = (self._next_start + processed) % max(1, len(self._node_list))
+        return feasible, statuses, absent
 
-    def _run_filters(self, info: PodInfo, node: NodeInfo) -> Status | None:
-        for plugin in self.filters:
+    def _run_filters(self, info: PodInfo, node: NodeInfo, filters: list[FilterPlugin]) -> Status | None:
+        """``RunFilterPluginsWithNominatedPods``: with the pods nominated here that outrank or
+        equal the pod counted in, then (if that passed) without them."""
+        nominated = self.nominated.get(node.name)
+        if nominated:
+            others = [p for u, p in nominated.items() if u != info.uid and p.priority >= info.priority]
+            if others:
+                clone, saved = node.clone(), info.cycle
+                info.cycle = preemption.clone_cycle(saved)
+                try:
+                    for p in others:
+                        clone.add_pod(p)
+                        for f in filters:
+                            f.add_pod(info, p, clone)
+                    st = self._filters_on(info, clone, filters)
+                finally:
+                    info.cycle = saved
+                if st is not None:
+                    return st
+        return self._filters_on(info, node, filters)
+
+    @staticmethod
+    def _filters_on(info: PodInfo, node: NodeInfo, filters: list[FilterPlugin]) -> Status | None:
+        for plugin in filters:
             st = plugin.filter(info, node)
             if st is not None:
                 return st
         return None
 
+    # ----------------------------------------------------------------- Score
     def _select_host(self, info: PodInfo, feasible: list[NodeInfo]) -> NodeInfo:
         if len(feasible) == 1:
             return feasible[0]
-        totals = [0] * len(feasible)
-        for plugin in self.scores:
-            raw = [plugin.score(info, node) for node in feasible]
-            for i, s in enumerate(plugin.normalize(raw)):
-                totals[i] += s * plugin.weight
+        active = [plugin for plugin in self.scores if plugin.pre_score(info, feasible)]
+        if active and all(plugin.keyed for plugin in active):
+            # only resource scores: nodes with the same resource_key total alike, so each
+            # distinct key is scored once (the same totals, winners and tie-break as below)
+            keys = [node.resource_key for node in feasible]
+            table = {k: sum(p.score_key(info, k) * p.weight for p in active) for k in set(keys)}
+            best = max(table.values())
+            winners = [node for node, k in zip(feasible, keys, strict=True) if table[k] == best]
+            return winners[0] if len(winners) == 1 else self.store.rng_for(info.pod).choice(winners)
+        totals: list[int] | None = None
+        for plugin in active:
+            scores = plugin.normalize(info, plugin.score_all(info, feasible), feasible)
+            w = plugin.weight
+            if totals is None:
+                totals = [s * w for s in scores] if w != 1 else list(scores)
+            else:
+                totals = [t + s * w for t, s in zip(totals, scores, strict=True)]
+        if totals is None:
+            return self.store.rng_for(info.pod).choice(feasible)
         best = max(totals)
         winners = [node for node, t in zip(feasible, totals, strict=True) if t == best]
-        return winners[0] if len(winners) == 1 else self.clock.rng.choice(winners)
+        return winners[0] if len(winners) == 1 else self.store.rng_for(info.pod).choice(winners)
 
     # ---------------------------------------------------------------- failure
-    def _post_filter_message(self, info: PodInfo, statuses: dict[str, Status]) -> str:
-        """DefaultPreemption's verdict when no victims can help (preemption itself: later)."""
-        if info.pod.get("spec", {}).get("preemptionPolicy") == "Never":
-            return "preemption: not eligible due to preemptionPolicy=Never."
-        post: dict[str, Status] = {}
-        for name, st in statuses.items():
-            if st.code == UNRESOLVABLE:
-                post[name] = Status(UNRESOLVABLE, ["Preemption is not helpful for scheduling"])
-            else:
-                post[name] = Status(st.code, ["No preemption victims found for incoming pod"])
-        return "preemption: " + fit_error_message(len(self.nodes), post)
-
     def _fail(self, pod: Obj, info: PodInfo, statuses: dict[str, Status], pre_filter: str = "",
-              error: str = "") -> None:
+              error: str = "", absent: Status | None = None) -> None:
         uid = uid_of(pod)
-        message = error or fit_error_message(len(self.nodes), statuses, self._post_filter_message(info, statuses),
-                                             pre_filter)
-        if not self.nodes and not error:
+        nominated: str | None = None
+        if error:
+            message = error
+        elif not self.nodes:
             message = "no nodes available to schedule pods"
+        else:
+            nominated, post = preemption.post_filter(self, info, statuses, absent)
+            message = fit_error_message(len(self.nodes), statuses, post, pre_filter, absent)
         self.diagnoses[uid] = Diagnosis(self.clock.now(), message, {n: s.reasons for n, s in statuses.items()},
                                         {n: s.plugin for n, s in statuses.items()})
         # park the pod first: the status write below echoes back through _on_pod
         if error:  # an error (not a fit failure) goes straight to the back-off queue
-            self._requeue_at(uid, self.clock.now() + self._backoff(uid))
+            self.queue.add_backoff(uid, info.priority)
         else:
-            self._unschedulable[uid] = self.clock.now()
-            self._arm_flush()
+            rejected = frozenset(s.plugin for s in statuses.values() if s.plugin)
+            if absent is not None:
+                rejected |= {"NodeAffinity"}
+            self.queue.add_unschedulable(uid, rejected, info.priority)
         self.recorder.record(pod, WARNING, "FailedScheduling", message)
         cur = self.store.get_by_uid(uid)
-        if cur is not None:
-            new = copy_obj(cur)
-            status = new.setdefault("status", {})
-            conds = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
-            old = next((c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled"), None)
-            conds.insert(0, {
-                "type": "PodScheduled", "status": "False", "lastProbeTime": None,
-                "lastTransitionTime": old["lastTransitionTime"] if old and old.get("status") == "False"
-                else format_time(self.clock.now()),
-                "reason": "SchedulerError" if error else "Unschedulable", "message": message,
-            })
-            status["conditions"] = conds
-            try:
-                self.store.update_status(new)
-            except errors.ApiError:
-                pass
+        if cur is None:
+            return
+        new = copy_obj(cur)
+        status = new.setdefault("status", {})
+        conds = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+        old = next((c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled"), None)
+        conds.insert(0, {
+            "type": "PodScheduled", "status": "False", "lastProbeTime": None,
+            "lastTransitionTime": old["lastTransitionTime"] if old and old.get("status") == "False"
+            else format_time(self.clock.now()),
+            "reason": "SchedulerError" if error else "Unschedulable", "message": message,
+        })
+        status["conditions"] = conds
+        if nominated is not None:  # PostFilter's verdict: the node to wait for, or none any more
+            if nominated:
+                status["nominatedNodeName"] = nominated
+                self.nominate(info, nominated)
+            else:
+                status.pop("nominatedNodeName", None)
+                self._unnominate(uid)
+        try:
+            self.store.update_status(new)
+        except errors.ApiError:
+            pass
+
+
+def _pod_changed(old: Obj, new: Obj) -> bool:
+    """``isPodUpdated`` for a pending pod: anything but status and resourceVersion."""
+    if old.get("spec") != new.get("spec"):
+        return True
+    om, nm = old.get("metadata") or {}, new.get("metadata") or {}
+    return om.get("labels") != nm.get("labels") or om.get("annotations") != nm.get("annotations")
+
+
+__all__ = ["SCHEDULER_NAME", "Diagnosis", "Scheduler", "fit_error_message", "num_feasible_nodes_to_find"]

@@ -63,6 +63,8 @@ POLL_PERIOD = 1.0
 
 #: the kinds whose add/update may make a pod rejected by these plugins schedulable (EventsToRegister)
 VOLUME_EVENTS = ("PersistentVolumeClaim", "PersistentVolume", "StorageClass")
+#: those as cluster events, plus a node added or relabelled (``plugins.base`` names the node events)
+_EVENTS = frozenset({*(f"{k}/Any" for k in VOLUME_EVENTS), "Node/Add", "Node/UpdateNodeLabel"})
 
 _TOPOLOGY_LABELS = (
     "failure-domain.beta.kubernetes.io/zone",
@@ -74,6 +76,12 @@ _GA_LABEL = {
     "failure-domain.beta.kubernetes.io/zone": "topology.kubernetes.io/zone",
     "failure-domain.beta.kubernetes.io/region": "topology.kubernetes.io/region",
 }
+
+
+def _skip() -> Status:
+    from k9play.scheduler.plugins.base import SKIP  # imported late: plugins imports this module
+
+    return SKIP
 
 
 def _status(code: str, reasons: list[str], plugin: str) -> Status:
@@ -271,7 +279,8 @@ class VolumeBinding:
     """Filter + Reserve/PreBind of PVC/PV binding and WaitForFirstConsumer provisioning."""
 
     name = "VolumeBinding"
-    events = VOLUME_EVENTS
+    events = _EVENTS
+    watch_kinds = VOLUME_EVENTS
 
     def __init__(self, scheduler: Scheduler | None = None) -> None:
         self.scheduler = scheduler
@@ -285,7 +294,7 @@ class VolumeBinding:
         cycle = self._cycle = _Cycle(pod)
         if self.scheduler is None:
             cycle.skip = True
-            return None
+            return _skip()
         store = self.scheduler.store
         ns = namespace_of(pod.pod)
         claims = []
@@ -310,7 +319,7 @@ class VolumeBinding:
             claims.append(pvc)
         if not claims:
             cycle.skip = True
-            return None
+            return _skip()
         immediate = False
         for pvc in claims:
             if is_fully_bound(pvc):
@@ -543,7 +552,8 @@ class VolumeZone:
     """Zone/region labels of bound PVs must match the node's (``node(s) had no available volume zone``)."""
 
     name = "VolumeZone"
-    events = VOLUME_EVENTS
+    events = _EVENTS
+    watch_kinds = VOLUME_EVENTS
 
     def __init__(self, scheduler: Scheduler | None = None) -> None:
         self.scheduler = scheduler
@@ -593,7 +603,7 @@ class VolumeZone:
                 self._topologies = status
                 return status
         self._topologies = topologies
-        return None
+        return None if topologies else _skip()
 
     def filter(self, pod: PodInfo, node: NodeInfo) -> Status | None:
         if self._pod is not pod:

@@ -199,7 +199,7 @@ def test_controller_revisions_name_hash_and_label_the_pods():
     c = new_cluster()
     apply_object(c.store, daemonset())
     c.advance_sync(20)
-    revs = c.store.list("ControllerRevision", "kube-system")
+    revs = c.store.list("ControllerRevision", "kube-system", "name=fluentd")
     assert len(revs) == 1
     rev = revs[0]
     hash_ = rev["metadata"]["labels"]["controller-revision-hash"]
@@ -222,7 +222,7 @@ def test_rollback_renumbers_the_old_revision():
     c.advance_sync(60)
     apply_object(c.store, daemonset())
     c.advance_sync(60)
-    revs = c.store.list("ControllerRevision", "kube-system")
+    revs = c.store.list("ControllerRevision", "kube-system", "name=fluentd")
     assert sorted(r["revision"] for r in revs) == [2, 3]
     current = max(revs, key=lambda r: r["revision"])
     assert current["data"]["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.25"
@@ -269,7 +269,7 @@ def test_rolling_update_replaces_one_node_at_a_time():
     assert all(image == "nginx:1.26" for kind, _, image in log if kind in ("created", "ready"))
     st = status(c)
     assert (st["updatedNumberScheduled"], st["numberAvailable"], st["observedGeneration"]) == (3, 3, 2)
-    assert [r["revision"] for r in sorted(c.store.list("ControllerRevision", "kube-system"),
+    assert [r["revision"] for r in sorted(c.store.list("ControllerRevision", "kube-system", "name=fluentd"),
                                           key=lambda r: r["revision"])] == [1, 2]
 
 

@@ -160,7 +160,8 @@ def test_proportional_scaling_during_stuck_rollout(replicas):
     bad["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {"exec": {"command": ["false"]}}
     apply_object(c.store, bad)
     c.advance_sync(60)
-    sizes = sorted((r["spec"]["replicas"], r["metadata"]["creationTimestamp"]) for r in c.store.list("ReplicaSet"))
+    sizes = sorted((r["spec"]["replicas"], r["metadata"]["creationTimestamp"])
+                   for r in c.store.list("ReplicaSet", "default"))
     assert [s for s, _ in sizes] == [5, 8]
     bad["spec"]["replicas"] = 15
     apply_object(c.store, bad)

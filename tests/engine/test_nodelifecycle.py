@@ -59,12 +59,13 @@ def test_kubelet_renews_its_lease_every_10s_and_reports_status_every_5_minutes()
     node = c.store.get("Node", WORKER)
     assert lease["metadata"]["ownerReferences"] == [
         {"apiVersion": "v1", "kind": "Node", "name": WORKER, "uid": node["metadata"]["uid"]}]
-    until(c, 299)
+    # the node registered when the cluster booted, BOOT_SECONDS (30 s) before the user's t=0
+    until(c, 269)
     assert {x["lastHeartbeatTime"] for x in c.store.get("Node", WORKER)["status"]["conditions"]} == {
-        "2026-01-01T00:00:00Z"}
-    until(c, 300)  # nodeStatusReportFrequency: an unchanged status is still posted every 5 minutes
+        "2025-12-31T23:59:30Z"}
+    until(c, 270)  # nodeStatusReportFrequency: an unchanged status is still posted every 5 minutes
     assert {x["lastHeartbeatTime"] for x in c.store.get("Node", WORKER)["status"]["conditions"]} == {
-        "2026-01-01T00:05:00Z"}
+        "2026-01-01T00:04:30Z"}
 
 
 def test_node_down_unknown_after_grace_then_pods_evicted_and_replaced():
@@ -239,3 +240,25 @@ def test_a_noexecute_taint_on_a_live_node_evicts_intolerant_pods_at_once():
     assert [e["message"] for e in events(c, "TaintManagerEviction")] == ["Marking for deletion Pod default/plain"]
     c.advance_sync(5)
     assert c.store.try_get("Pod", "plain", "default") is None
+
+
+def test_a_noexecute_taint_added_by_hand_evicts_after_toleration_seconds():
+    c = new_cluster()
+    taint = {"key": "maintenance", "value": "soon", "effect": "NoExecute"}
+    tolerate = {"key": "maintenance", "operator": "Equal", "value": "soon", "effect": "NoExecute"}
+    apply_object(c.store, pod("intolerant", nodeName=WORKER))
+    apply_object(c.store, pod("minute", nodeName=WORKER, tolerations=[{**tolerate, "tolerationSeconds": 60}]))
+    apply_object(c.store, pod("forever", nodeName=WORKER, tolerations=[tolerate]))
+    until(c, 30)
+    c.store.patch("Node", WORKER, None, {"spec": {"taints": [taint]}})
+    c.advance_sync(0)
+    assert c.store.get("Pod", "intolerant", "default")["metadata"]["deletionTimestamp"] == "2026-01-01T00:01:00Z"
+    until(c, 89)
+    assert not c.store.get("Pod", "minute", "default")["metadata"].get("deletionTimestamp")
+    until(c, 90)  # tainted at 30, tolerated for 60 s
+    assert pod_status_reason(c.store.get("Pod", "minute", "default")) == "Terminating"
+    assert [e["message"] for e in events(c, "TaintManagerEviction")] == [
+        "Marking for deletion Pod default/intolerant", "Marking for deletion Pod default/minute"]
+    until(c, 600)
+    assert c.store.try_get("Pod", "minute", "default") is None
+    assert pod_status_reason(c.store.get("Pod", "forever", "default")) == "Running"

@@ -28,13 +28,29 @@ def test_insufficient_cpu_message_matches_kube_scheduler():
     apply_object(c.store, big)
     c.advance_sync(1)
     p = c.store.get("Pod", "big", "default")
+    # 5 CPUs exceed the 4 allocatable: UnschedulableAndUnresolvable since v1.34 (#131345), so
+    # preemption does not even try those nodes
     expected = ("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
-                "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
-                "2 No preemption victims found for incoming pod.")
+                "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
     assert failed_scheduling(c, "big") == [expected]
     cond = next(x for x in p["status"]["conditions"] if x["type"] == "PodScheduled")
     assert (cond["status"], cond["reason"], cond["message"]) == ("False", "Unschedulable", expected)
     assert p["status"]["phase"] == "Pending"
+
+
+def test_no_victims_when_the_pods_in_the_way_are_not_of_lower_priority():
+    c = new_cluster()
+    for name in ("hog1", "hog2"):
+        apply_object(c.store, pod(name, containers=[{"name": "m", "image": "nginx",
+                                                     "resources": {"requests": {"cpu": "3"}}}]))
+    c.advance_sync(1)
+    apply_object(c.store, pod("late", containers=[{"name": "m", "image": "nginx",
+                                                   "resources": {"requests": {"cpu": "2"}}}]))
+    c.advance_sync(1)
+    assert failed_scheduling(c, "late") == [
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
+        "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+        "2 No preemption victims found for incoming pod."]
 
 
 def test_node_selector_waits_for_a_matching_label_then_schedules():
@@ -119,3 +135,36 @@ def test_node_from_a_manifest_joins_and_takes_pods():
     assert ready["status"] == "True" and node["status"]["allocatable"]["cpu"] == "16"
     p = c.store.get("Pod", "needs-gpu", "default")
     assert p["spec"]["nodeName"] == "gpu-1" and p["status"]["phase"] == "Running"
+
+
+def test_scoring_each_resource_state_once_picks_what_scoring_every_node_picks(monkeypatch):
+    """The keyed shortcut of ``_select_host`` (only resource scores active) must agree with
+    the general path node for node, tie-break included."""
+    from k9play.scheduler.nodeinfo import PodInfo
+    from k9play.scheduler.plugins.resources import BalancedAllocation, LeastAllocated
+
+    def requesting(name: str, cpu: str, memory: str, **spec) -> dict:
+        return pod(name, containers=[{"name": "m", "image": "nginx",
+                                      "resources": {"requests": {"cpu": cpu, "memory": memory}}}], **spec)
+
+    c = new_cluster(workers=6)
+    for i, cpu in enumerate(("500m", "1", "500m", "2", "1", "250m")):
+        node = "k9play-worker" + (str(i + 1) if i else "")
+        apply_object(c.store, requesting(f"load{i}", cpu, f"{(i % 3 + 1) * 512}Mi", nodeName=node))
+    c.advance_sync(1)
+    sched = c.scheduler
+    feasible = [n for n in sched._node_list if n.name != "k9play-control-plane"]
+    picks = set()
+    for i, (cpu, memory) in enumerate((("100m", "128Mi"), ("1", "1Gi"), ("300m", "2Gi"), ("0", "0"))):
+        apply_object(c.store, requesting(f"new{i}", cpu, memory))
+        info = PodInfo(c.store.get("Pod", f"new{i}", "default"))
+        state = c.clock.rng.getstate()
+        keyed = sched._select_host(info, feasible)
+        c.clock.rng.setstate(state)
+        for plugin in (LeastAllocated, BalancedAllocation):
+            monkeypatch.setattr(plugin, "keyed", False)
+        general = sched._select_host(info, feasible)
+        monkeypatch.undo()
+        assert keyed is general
+        picks.add(keyed.name)
+    assert len(picks) > 1, "the cases rank the nodes differently"

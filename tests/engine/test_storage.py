@@ -80,7 +80,7 @@ def test_kind_default_storage_class_is_created_on_start():
         "NAME                 PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      "
         "ALLOWVOLUMEEXPANSION   AGE\n"
         "standard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   "
-        "false                  0s\n")
+        "false                  30s\n")  # created when the cluster booted
 
 
 def test_default_class_and_protection_finalizer_are_given_on_first_sync():

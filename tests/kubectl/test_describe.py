@@ -497,6 +497,8 @@ def test_node_describe_with_pods_and_allocated_resources():
     text = describe(c.store, node, c.clock.now())
     hb = rfc(node["status"]["conditions"][0]["lastHeartbeatTime"])
     head = text[:text.index("Events:")]
+    proxy = next(p["metadata"]["name"] for p in c.store.pods_on_node(WORKER) if p["metadata"]["namespace"] ==
+                 "kube-system")
     assert head == (
         f"Name:               {WORKER}\n"
         "Roles:              <none>\n"
@@ -506,7 +508,7 @@ def test_node_describe_with_pods_and_allocated_resources():
         f"                    kubernetes.io/hostname={WORKER}\n"
         "                    kubernetes.io/os=linux\n"
         "Annotations:        <none>\n"
-        "CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000\n"
+        "CreationTimestamp:  Wed, 31 Dec 2025 23:59:30 +0000\n"  # the cluster booted 30 s before t=0
         "Taints:             <none>\n"
         "Unschedulable:      false\n"
         "Lease:\n"  # the kubelet renews its Lease every 10 s; node leases have no acquireTime
@@ -518,13 +520,13 @@ def test_node_describe_with_pods_and_allocated_resources():
         "                Reason                       Message\n"
         "  ----             ------  -----------------                 ------------------"
         "                ------                       -------\n"
-        f"  MemoryPressure   False   {hb}   Thu, 01 Jan 2026 00:00:00 +0000   KubeletHasSufficientMemory"
+        f"  MemoryPressure   False   {hb}   Wed, 31 Dec 2025 23:59:30 +0000   KubeletHasSufficientMemory"
         "   kubelet has sufficient memory available\n"
-        f"  DiskPressure     False   {hb}   Thu, 01 Jan 2026 00:00:00 +0000   KubeletHasNoDiskPressure  "
+        f"  DiskPressure     False   {hb}   Wed, 31 Dec 2025 23:59:30 +0000   KubeletHasNoDiskPressure  "
         "   kubelet has no disk pressure\n"
-        f"  PIDPressure      False   {hb}   Thu, 01 Jan 2026 00:00:00 +0000   KubeletHasSufficientPID   "
+        f"  PIDPressure      False   {hb}   Wed, 31 Dec 2025 23:59:30 +0000   KubeletHasSufficientPID   "
         "   kubelet has sufficient PID available\n"
-        f"  Ready            True    {hb}   Thu, 01 Jan 2026 00:00:00 +0000   KubeletReady              "
+        f"  Ready            True    {hb}   Wed, 31 Dec 2025 23:59:30 +0000   KubeletReady              "
         "   kubelet is posting ready status\n"
         "Addresses:\n"
         f"  InternalIP:  {ip}\n"
@@ -556,11 +558,17 @@ def test_node_describe_with_pods_and_allocated_resources():
         f"PodCIDR:                      {node['spec']['podCIDR']}\n"
         f"PodCIDRs:                     {node['spec']['podCIDR']}\n"
         f"ProviderID:                   kind://docker/k9play/{WORKER}\n"
-        "Non-terminated Pods:          (2 in total)\n"
-        "  Namespace                   Name    CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age\n"
-        "  ---------                   ----    ------------  ----------  ---------------  -------------  ---\n"
-        "  default                     a       250m (6%)     500m (12%)  64Mi (0%)        128Mi (1%)     90s\n"
-        "  default                     b       1500m (37%)   0 (0%)      1Gi (12%)        0 (0%)         90s\n"
+        "Non-terminated Pods:          (3 in total)\n"  # with kube-proxy, the DaemonSet every node runs
+        "  Namespace                   Name                CPU Requests  CPU Limits  Memory Requests  Memory Limits"
+        "  Age\n"
+        "  ---------                   ----                ------------  ----------  ---------------  -------------"
+        "  ---\n"
+        "  default                     a                   250m (6%)     500m (12%)  64Mi (0%)        128Mi (1%)   "
+        "  90s\n"
+        "  default                     b                   1500m (37%)   0 (0%)      1Gi (12%)        0 (0%)       "
+        "  90s\n"
+        f"  kube-system                 {proxy}    0 (0%)        0 (0%)      0 (0%)           0 (0%)       "
+        "  2m\n"
         "Allocated resources:\n"
         "  (Total limits may be over 100 percent, i.e., overcommitted.)\n"
         "  Resource           Requests      Limits\n"
@@ -573,7 +581,7 @@ def test_node_describe_with_pods_and_allocated_resources():
     )
     events = section(text, "Events:")
     assert events.startswith("Events:\n  Type    Reason ")
-    assert f"  Normal  NodeReady                90s   kubelet  Node {WORKER} status is now: NodeReady\n" in events
+    assert f"  Normal  NodeReady                2m    kubelet  Node {WORKER} status is now: NodeReady\n" in events
 
 
 def test_control_plane_node_roles_and_taints(cluster):
@@ -581,7 +589,10 @@ def test_control_plane_node_roles_and_taints(cluster):
     assert "Roles:              control-plane\n" in text
     assert "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n" in text
     assert "                    node-role.kubernetes.io/control-plane=\n" in text
-    assert "Non-terminated Pods:          (0 in total)\n" in text
+    # the control plane's own pods (mirror pods of the static pods), CoreDNS and kube-proxy
+    assert "Non-terminated Pods:          (7 in total)\n" in text
+    assert "  kube-system                 etcd-k9play-control-plane                       100m (2%)     0 (0%)  " \
+        in text
 
 
 # --------------------------------------------------------- namespace, service

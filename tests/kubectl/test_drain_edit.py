@@ -35,7 +35,8 @@ def test_daemonset_pods_block_the_drain_unless_ignored_and_are_never_evicted() -
     cluster.store.create(daemonset())
     cluster.advance_sync(10)
     agent = next(p for p in cluster.store.pods_on_node(NODE) if p["metadata"]["name"].startswith("agent-"))
-    ident = f"kube-system/{agent['metadata']['name']}"
+    proxy = next(p for p in cluster.store.pods_on_node(NODE) if p["metadata"]["name"].startswith("kube-proxy-"))
+    ident = f"kube-system/{agent['metadata']['name']}, kube-system/{proxy['metadata']['name']}"
     d = drained(cluster, DrainOptions())
     assert d.failed
     assert d.lines[-1] == f"cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {ident}"
@@ -54,10 +55,10 @@ def test_local_storage_mirror_and_finished_pods() -> None:
     mirror["metadata"]["annotations"] = {"kubernetes.io/config.mirror": "abc"}
     store.create(mirror)
     cluster.advance_sync(10)
-    d = drained(cluster, DrainOptions(force=True))
+    d = drained(cluster, DrainOptions(force=True, ignore_daemonsets=True))
     assert d.failed and "cannot delete Pods with local storage (use --delete-emptydir-data to override): " \
                         "default/scratch" in d.lines
-    d = drained(cluster, DrainOptions(force=True, delete_emptydir_data=True))
+    d = drained(cluster, DrainOptions(force=True, delete_emptydir_data=True, ignore_daemonsets=True))
     assert "evicting pod default/scratch" in d.lines and "evicting pod default/static" not in d.lines
     assert d.lines[-1] == f"node/{NODE} drained" and store.try_get("Pod", "scratch", "default") is None
     assert store.try_get("Pod", "static", "default") is not None, "mirror pods are skipped"

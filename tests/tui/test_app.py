@@ -180,22 +180,23 @@ async def test_namespace_switching(cluster: Cluster, make_app: AppFactory) -> No
         await pilot.pause()
         await command(pilot, "ns kube-system")
         text = screen_text(app)
-        assert "Namespace: kube-system" in text and " pods(kube-system)[0] " in text
+        # kind's control plane: 4 static pods, 2 CoreDNS, kube-proxy on each of the 3 nodes
+        assert "Namespace: kube-system" in text and " pods(kube-system)[9] " in text
         await command(pilot, "pods all")
         text = screen_text(app)
-        assert "Namespace: all" in text and " pods(all)[3] " in text
+        assert "Namespace: all" in text and " pods(all)[12] " in text
         assert text.splitlines()[5].split()[:2] == ["│", "NAMESPACE↑"], "NAMESPACE is the first (sort) column"
-        assert all(r.split()[0] == "default" for r in table_rows(app))
+        assert {r.split()[0] for r in table_rows(app)} == {"default", "kube-system"}
         await command(pilot, "pods nowhere")
         assert 'namespace "nowhere" not found' in screen_text(app)
-        assert " pods(all)[3] " in screen_text(app)
+        assert " pods(all)[12] " in screen_text(app)
         await command(pilot, "ns")
         await pilot.press("enter")  # first row: default
         await pilot.pause()
         text = screen_text(app)
         assert "Namespace: default" in text and " pods(default)[3] " in text
         await command(pilot, "deploy -A")
-        assert " deployments(all)[1] " in screen_text(app)
+        assert " deployments(all)[2] " in screen_text(app)  # with coredns
 
 
 async def test_help_and_quit(make_app: AppFactory) -> None:

@@ -199,14 +199,14 @@ async def test_namespaces_enter_use_and_favourites(cluster: Cluster, make_app: A
         assert "<1> kube-system" in menu and "<2> default" in menu
         await pilot.press("1")
         await pilot.pause()
-        assert " pods(kube-system)[0] " in screen_text(app)
+        assert " pods(kube-system)[9] " in screen_text(app), "the control plane, CoreDNS, kube-proxy"
         await pilot.press("0")
         await pilot.pause()
         text = screen_text(app)
-        assert " pods(all)[3] " in text and "NAMESPACE↑" in text
+        assert " pods(all)[12] " in text and "NAMESPACE↑" in text
         await pilot.press("9")  # unassigned: nothing happens
         await pilot.pause()
-        assert " pods(all)[3] " in screen_text(app)
+        assert " pods(all)[12] " in screen_text(app)
 
 
 async def test_history_keys(cluster: Cluster, make_app: AppFactory) -> None:
