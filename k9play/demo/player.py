@@ -27,9 +27,10 @@ from k9play.tui.app import K9playApp
 
 #: Terminal size of headless runs (tests, ``--record``): the snapshots' size.
 FRAME_SIZE = (120, 36)
-#: Wall seconds a caption stays up at real speed, and between two keys.
+#: Wall seconds a caption stays up at real speed, after a key, and after a typed character.
 READ_SECONDS = 3.0
 KEY_SECONDS = 0.15
+CHAR_SECONDS = 0.05
 #: How long (wall seconds) a real-speed ``expect`` waits for the screen to catch up.
 EXPECT_SECONDS = 3.0
 
@@ -118,13 +119,13 @@ class Player:
         while self.clock.now() < target:
             await asyncio.sleep(0.05)
 
-    async def _press(self, step: Step) -> None:
+    async def _press(self, step: Step, pause: float = KEY_SECONDS) -> None:
         for key in step.value:
             await self.pilot.press(key)
-            await self._wall(KEY_SECONDS)
+            await self._wall(pause)
 
     async def _type(self, step: Step) -> None:
-        await self._press(Step("press", list(step.value), step.line, step.file))
+        await self._press(Step("press", list(step.value), step.line, step.file), CHAR_SECONDS)
 
     async def _apply(self, step: Step) -> None:
         copied: list[Path] = []
