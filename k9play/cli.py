@@ -3,6 +3,8 @@
 ``k9play --skin NAME|FILE`` (or ``K9PLAY_SKIN``) colours the TUI with a k9s skin file: NAME
 is looked up in ``$XDG_CONFIG_HOME/k9play/skins/`` and k9play's ``themes/``.
 
+``k9play demo [NAME]`` lists the scripted demos or plays one (:mod:`k9play.demo`).
+
 ``k9play sim [PATH ...] [--nodes N] [--seed S] [-c COMMAND ...]`` applies PATHs at t=0 on
 a manual clock, then runs each command in order (or reads them from stdin):
 
@@ -320,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("dir", metavar="DIR", help="folder to create or fill (existing files are never touched)")
         ns = parser.parse_args(argv[1:])
         return init_folder(Path(ns.dir), sys.stdout, sys.stderr)
+    if argv and argv[0] == "demo":
+        from k9play.demo.command import main as demo_main
+
+        return demo_main(argv[1:], sys.stdout, sys.stderr)
     if argv and argv[0] == "sim":
         parser = argparse.ArgumentParser(prog="k9play sim", description="Headless kubectl playground on a manual "
                                                                         "clock.")
@@ -334,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_sim(ns.paths, ns.nodes, ns.seed, ns.commands, sys.stdin, sys.stdout, sys.stderr, ns.proxy_mode)
     parser = argparse.ArgumentParser(prog="k9play", description="A Kubernetes playground in the terminal. "
                                      "Run `k9play sim --help` for the headless shell, `k9play init DIR` "
-                                     "for a folder of samples to edit.")
+                                     "for a folder of samples to edit, `k9play demo` for guided demos.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="manifest files or folders to apply and watch (default: the bundled samples)")
     parser.add_argument("--nodes", type=int, default=2, help="worker nodes beside the control plane (default 2)")
