@@ -112,6 +112,12 @@ class SimShell:
             self.failed = True
 
     def run(self, line: str) -> None:
+        self._run(line)
+        # between two commands a real cluster's controllers have reacted (they take milliseconds):
+        # what is due now runs before the next command looks
+        self.cluster.clock.settle()
+
+    def _run(self, line: str) -> None:
         if self.session is not None:
             result, goes_on = self.session.run(line)
             self.emit(result)

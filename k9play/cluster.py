@@ -135,7 +135,10 @@ class Cluster:
         #: pods (CoreDNS, kube-proxy) are Running and Ready when the user arrives, as on a kind
         #: cluster one has just created and waited for
         self.boot_seconds = BOOT_SECONDS if clock is None else 0.0
-        self.clock = clock or VirtualClock(mode, seed=seed, speed=speed)
+        if clock is None:  # its own clock starts at boot; start() runs it to the usual start time
+            clock = VirtualClock(mode, seed=seed, speed=speed)
+            clock.rewind(self.boot_seconds)
+        self.clock = clock
         self.store = ObjectStore(self.clock)
         self.name = CLUSTER_NAME
         self.workers = workers
@@ -159,8 +162,6 @@ class Cluster:
         if self.started:
             return self
         self.started = True
-        if self.boot_seconds:
-            self.clock.rewind(self.boot_seconds)  # boot earlier; the advance below brings the clock back
         for c in self.controllers:
             c.start()
         self.scheduler.start()

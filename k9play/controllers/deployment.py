@@ -255,9 +255,19 @@ class DeploymentController(Controller):
         old_rss = [self.store.try_get("ReplicaSet", name_of(r), r["metadata"]["namespace"]) or r for r in old_rss]
         if new_rs is not None:
             new_rs = self.store.try_get("ReplicaSet", name_of(new_rs), new_rs["metadata"]["namespace"]) or new_rs
-        if du.deployment_complete(d, d.get("status") or {}):
+        if d["spec"].get("paused"):  # clean up while paused (no rollback is ever in flight here)
             self._cleanup(d, old_rss)
-        return self._sync_status(d, [*old_rss, new_rs], new_rs)
+        self._sync_deployment_status(d, [*old_rss, new_rs], new_rs)
+        return None
+
+    def _sync_deployment_status(self, d: Obj, all_rss: list[Obj | None], new_rs: Obj | None) -> None:
+        """``syncDeploymentStatus``: counts and Available only; the Progressing condition is
+        left as it is (a paused deployment keeps DeploymentPaused; a scaling event is not progress)."""
+        status = self._calculate_status(all_rss, new_rs, d)
+        status = {k: v for k, v in status.items() if v not in (0, None)}  # Go's omitempty
+        if status != (d.get("status") or {}):
+            d["status"] = status
+            self._write_status(d)
 
     def _scale(self, d: Obj, new_rs: Obj | None, old_rss: list[Obj]) -> None:
         want = du.replicas(d)
@@ -415,9 +425,19 @@ class DeploymentController(Controller):
         assert new_rs is not None
         if du.replicas(new_rs) != du.replicas(d):
             _, new_rs = self._scale_rs(new_rs, du.replicas(d), d)
-        if du.deployment_complete(d, d.get("status") or {}):
+        if d["spec"].get("paused"):  # clean up while paused (no rollback is ever in flight here)
             self._cleanup(d, old_rss)
-        return self._sync_status(d, [*old_rss, new_rs], new_rs)
+        self._sync_deployment_status(d, [*old_rss, new_rs], new_rs)
+        return None
+
+    def _sync_deployment_status(self, d: Obj, all_rss: list[Obj | None], new_rs: Obj | None) -> None:
+        """``syncDeploymentStatus``: counts and Available only; the Progressing condition is
+        left as it is (a paused deployment keeps DeploymentPaused; a scaling event is not progress)."""
+        status = self._calculate_status(all_rss, new_rs, d)
+        status = {k: v for k, v in status.items() if v not in (0, None)}  # Go's omitempty
+        if status != (d.get("status") or {}):
+            d["status"] = status
+            self._write_status(d)
 
     def _old_pods_running(self, old_rss: list[Obj]) -> bool:
         for rs in old_rss:

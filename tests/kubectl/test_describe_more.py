@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from k9play.api.events import EventRecorder
+from k9play.clock import VirtualClock
 from k9play.cluster import Cluster
 from k9play.kubectl.describe import describe
 from k9play.kubectl.describe_policy import breakdown, combine_resource_group, compact_rules
@@ -30,8 +31,9 @@ T0 = "Thu, 01 Jan 2026 00:00:00 +0000"
 
 @pytest.fixture
 def c() -> Cluster:
-    """A store on a manual clock at 2026-01-01T00:00:00Z, with no controller running."""
-    return Cluster()
+    """A store on a manual clock at 2026-01-01T00:00:00Z, with no controller running (given a
+    clock, a cluster does not boot before it)."""
+    return Cluster(clock=VirtualClock())
 
 
 def text_of(c: Cluster, kind: str, name: str, namespace: str | None = "default") -> str:
