@@ -167,6 +167,8 @@ def test_04_deployment_of_three(everything):
     assert available(c, "Deployment", "dev", "nginx")
     assert len(pods(c, "dev", app="nginx")) == 3
     assert len([rs for rs in c.store.list("ReplicaSet", "dev") if rs["metadata"]["name"].startswith("nginx-")]) == 1
+    pdb = c.store.get("PodDisruptionBudget", "nginx", "dev")["status"]  # minAvailable 2 of 3: one may go
+    assert (pdb["currentHealthy"], pdb["desiredHealthy"], pdb["disruptionsAllowed"]) == (3, 2, 1)
 
 
 def test_05_services(everything):

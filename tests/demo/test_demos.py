@@ -25,7 +25,7 @@ DEMOS = bundled_demos()
 def test_the_bundled_demos_are_there() -> None:
     names = {p.stem for p in DEMOS}
     assert {"rolling-update", "liveness-restarts", "pending-pod", "node-failure", "hpa", "jobs", "storage",
-            "rbac"} <= names
+            "rbac", "canary", "readiness", "drain", "statefulset"} <= names
     for path in DEMOS:
         demo = load_demo(path)
         assert 5 <= len(demo.steps) <= 30, path
