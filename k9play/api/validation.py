@@ -20,6 +20,7 @@ from k9play.api.selectors import (
     selector_from_labels,
     selector_from_spec,
 )
+from k9play.api.validation_ingress import validate_ingress
 
 Obj = dict[str, Any]
 
@@ -370,6 +371,7 @@ VALIDATORS = {
     "StatefulSet": lambda o: _validate_selected_template(o, restart_always=True, pod_spec=False),
     "ReplicationController": lambda o: _validate_selected_template(o, restart_always=True, map_selector=True),
     "Service": validate_service,
+    "Ingress": validate_ingress,
 }
 
 _IMMUTABLE_SELECTOR = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"})
