@@ -289,15 +289,23 @@ def _stdin_lines(stdin: TextIO, out: TextIO, prompt: Callable[[], str]) -> Itera
 
 
 def run_tui(paths: list[str], nodes: int, seed: int | None, speed: float, skin: str | None = None,
-            proxy_mode: ProxyMode = "iptables") -> int:
+            proxy_mode: ProxyMode = "iptables", namespace: str | None = None, all_namespaces: bool = False) -> int:
     from k9play.tui.app import K9playApp
 
     targets = paths or [str(bundled_samples())]
     cluster = Cluster(workers=nodes, seed=seed, mode="realtime", speed=speed, proxy_mode=proxy_mode).start()
     sync = FolderSync(cluster.store, targets)
     sync.sync_all()
-    K9playApp(cluster, sync, realtime=True, skin=skin).run()
+    start = None if all_namespaces else (namespace or first_namespace(sync))
+    K9playApp(cluster, sync, realtime=True, skin=skin, namespace=start).run()
     return 0
+
+
+def first_namespace(sync: FolderSync) -> str | None:
+    """Where the TUI opens without ``-n``/``-A``: ``default`` if the files put anything there
+    (k9s' start namespace), else every namespace, so the folder's pods are on the first screen."""
+    namespaces = {ns for _, ns, _ in sync.origins if ns}
+    return "default" if not namespaces or "default" in namespaces else None
 
 
 def init_folder(target: Path, out: TextIO, err: TextIO) -> int:
@@ -358,9 +366,13 @@ def main(argv: list[str] | None = None) -> int:
                              "stock look; ctrl+p switches themes at run time)")
     parser.add_argument("--proxy-mode", choices=PROXY_MODES, default="iptables",
                         help="how the simulated kube-proxy picks endpoints (default iptables: at random)")
+    parser.add_argument("-n", "--namespace", default=None,
+                        help="namespace to open in (default: 'default' if the files use it, else all)")
+    parser.add_argument("-A", "--all-namespaces", action="store_true", help="open in every namespace, as k9s -A")
     parser.add_argument("--version", action="version", version=f"k9play {__version__}")
     ns = parser.parse_args(argv)
-    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, skin=ns.skin, proxy_mode=ns.proxy_mode)
+    return run_tui(ns.paths, ns.nodes, ns.seed, ns.speed, skin=ns.skin, proxy_mode=ns.proxy_mode,
+                   namespace=ns.namespace, all_namespaces=ns.all_namespaces)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from k9play.cli import main, parse_duration, run_sim
-from tests.helpers import CORPUS, deployment
+from tests.helpers import CORPUS, deployment, new_cluster
 
 
 def sim(paths, *commands, stdin=""):
@@ -103,3 +103,23 @@ def test_init_copies_the_samples_and_never_overwrites(tmp_path, capsys):
     assert main(["init", str(target)]) == 1
     assert "already exists" in capsys.readouterr().err
     assert edited.read_text() == "# mine\n"
+
+
+def test_the_tui_opens_where_the_files_put_their_pods(tmp_path, monkeypatch):
+    """Without -n/-A: default if the files use it (k9s' start namespace), else every namespace."""
+    from k9play import cli
+    from k9play.cli import bundled_samples, first_namespace
+    from k9play.manifests.sync import FolderSync
+
+    c = new_cluster()
+    samples = FolderSync(c.store, [bundled_samples()])
+    samples.sync_all()
+    assert first_namespace(samples) is None, "the samples live in dev, controllers, …"
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(deployment()))
+    mine = FolderSync(new_cluster().store, [tmp_path])
+    mine.sync_all()
+    assert first_namespace(mine) == "default"
+    seen: dict = {}
+    monkeypatch.setattr(cli, "run_tui", lambda *args, **kwargs: seen.update(kwargs) or 0)
+    assert main(["-A", str(tmp_path)]) == 0 and seen["all_namespaces"] is True
+    assert main(["-n", "dev"]) == 0 and seen["namespace"] == "dev"

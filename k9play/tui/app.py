@@ -66,14 +66,14 @@ class K9playApp(TimeControlledApp):
     ]
 
     def __init__(self, cluster: Cluster, sync: FolderSync | None = None, *, realtime: bool = True,
-                 skin: Skin | str | Path | None = None) -> None:
+                 skin: Skin | str | Path | None = None, namespace: str | None = "default") -> None:
         """``skin``: a loaded :class:`Skin`, or ``--skin``'s NAME|FILE; None is k9s' stock look."""
         super().__init__()
         self.cluster = cluster
         self._acting = ActingCluster(cluster)
         self.folder_sync = sync
         self.realtime = realtime
-        self.namespace: str | None = "default"
+        self.namespace: str | None = namespace  # None: every namespace
         self._skin_flash: FlashMessage | None = None
         self.keymap_report = load_keymap(binding_chains(type(self)))
         self.set_keymap(self.keymap_report.keymap)

@@ -342,3 +342,10 @@ async def test_long_tables_scroll_with_the_cursor(cluster: Cluster, make_app: Ap
         assert table_rows(app)[0].startswith("pod-000")
         await pilot.click(ResourceTable, offset=(5, 4))  # border, header, then rows 0, 1, 2
         assert app.screen.query_one(ResourceTable).cursor_key == ("default", "pod-002")
+
+
+async def test_the_app_can_open_in_every_namespace(cluster: Cluster) -> None:
+    app = K9playApp(cluster, realtime=False, namespace=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert " pods(all)[" in screen_text(app) and "NAMESPACE" in screen_text(app)
