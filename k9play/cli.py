@@ -26,6 +26,7 @@ The exit status is non-zero if any command failed; errors go to stderr.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shlex
@@ -103,10 +104,17 @@ class SimShell:
         return done()
 
     def emit(self, result: Result) -> None:
+        # kubectl prints the apiserver's warnings as the response arrives, before its output
+        lines = result.err.splitlines(keepends=True)
+        warnings = list(itertools.takewhile(lambda line: line.startswith("Warning: "), lines))
+        if warnings:
+            self.err.write("".join(warnings))
+            self.err.flush()
         self.out.write(result.out)
         self.out.flush()
-        if result.err:
-            self.err.write(result.err)
+        rest = "".join(lines[len(warnings):])
+        if rest:
+            self.err.write(rest)
             self.err.flush()
         if result.code:
             self.failed = True

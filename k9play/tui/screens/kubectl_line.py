@@ -26,7 +26,9 @@ def run_kubectl_line(app: K9playApp, argv: list[str], line: str) -> None:
     if argv[:1] == ["exec"] and _interactive_shell(app, argv, namespace):
         return
     result = Kubectl(app.acting, namespace=namespace).run(argv)
-    text = result.out + result.err
+    lines = result.err.splitlines(keepends=True)
+    warnings = [line for line in lines if line.startswith("Warning: ")]  # kubectl prints these first
+    text = "".join(warnings) + result.out + "".join(line for line in lines if not line.startswith("Warning: "))
     if result.code:
         app.flash(result.err.strip().splitlines()[0] if result.err.strip() else f"exit status {result.code}",
                   "error")
