@@ -119,13 +119,35 @@ def pod_ready(pod: Obj) -> str:
     return f"{ready}/{total}"
 
 
+def _still_initializing(pod: Obj) -> bool:
+    """``printPod``'s ``initializing``: an init container has not finished (or, if it is a
+    sidecar, started) and the pod's Initialized condition is not True."""
+    status, spec = _status(pod), _spec(pod)
+    if any(c.get("type") == "Initialized" and c.get("status") == "True" for c in status.get("conditions") or []):
+        return False
+    init_specs = {c.get("name"): c for c in spec.get("initContainers") or []}
+    for cs in status.get("initContainerStatuses") or []:
+        term = (cs.get("state") or {}).get("terminated")
+        restartable = (init_specs.get(cs.get("name")) or {}).get("restartPolicy") == "Always"
+        if (term is not None and term.get("exitCode", 0) == 0) or (restartable and cs.get("started")):
+            continue
+        return True
+    return False
+
+
 def pod_restarts(pod: Obj, now: float) -> str:
+    """RESTARTS as ``printPod`` counts them: while the pod initialises, the init containers'
+    restarts; afterwards the app containers' and the sidecars'."""
     status = _status(pod)
     restartable = {c.get("name") for c in _spec(pod).get("initContainers") or [] if c.get("restartPolicy") == "Always"}
+    init_statuses = status.get("initContainerStatuses") or []
+    if _still_initializing(pod):
+        statuses = list(init_statuses)
+    else:
+        statuses = list(status.get("containerStatuses") or []) + [
+            cs for cs in init_statuses if cs.get("name") in restartable]
     restarts = 0
     last = 0.0
-    statuses = list(status.get("containerStatuses") or []) + [
-        cs for cs in status.get("initContainerStatuses") or [] if cs.get("name") in restartable]
     for cs in statuses:
         restarts += int(cs.get("restartCount", 0))
         finished = ((cs.get("lastState") or {}).get("terminated") or {}).get("finishedAt")

@@ -288,3 +288,14 @@ def test_a_pre_stop_hook_runs_before_sigterm_and_counts_against_the_grace_period
     assert c.store.try_get("Pod", "stuck", "default") is not None
     c.advance_sync(1.5)  # … then SIGTERM (with at least 2 s left before SIGKILL): nginx stops at once
     assert c.store.try_get("Pod", "stuck", "default") is None
+
+
+def test_restarts_count_the_init_containers_while_the_pod_initialises():
+    """kubectl's RESTARTS: a crash-looping init container's restarts show (the app has none yet)."""
+    c = new_cluster()
+    setup = {"name": "setup", "image": "busybox:1.36", "command": ["sh", "-c", "exit 1"]}
+    apply_object(c.store, pod("initfail", [{"name": "app", "image": "nginx:1.25"}], initContainers=[setup]))
+    c.advance_sync(60)
+    p = c.store.get("Pod", "initfail", "default")
+    assert pod_status_reason(p) == "Init:CrashLoopBackOff"
+    assert pod_restarts(p, c.clock.now()).startswith("3 (")
