@@ -27,9 +27,9 @@ class TextScreen(Screen[None]):
         Binding("escape,q", "back", "Back", key_display="esc", id="k9play.text.back"),
     ]
 
-    def __init__(self, title: str, path: str, text: Callable[[], str]) -> None:
+    def __init__(self, title: str, path: str, text: Callable[[], str], *, wrap: bool = False) -> None:
         super().__init__()
-        self.title_text, self.path, self.text = title, path, text
+        self.title_text, self.path, self.text, self.wrap = title, path, text, wrap
 
     @property
     def k9(self) -> K9playApp:
@@ -37,7 +37,7 @@ class TextScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader()
-        yield DetailView(id="text")
+        yield DetailView(id="text", wrap=self.wrap)
         yield Flash(self.k9.flash_message)
 
     def on_mount(self) -> None:

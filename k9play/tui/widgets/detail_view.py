@@ -15,11 +15,12 @@ from textual.widgets import Static
 KEY_LINE = re.compile(r"^(\s*(?:- )?)([^\s:#][^:]*?)(:)(?=\s|$)(.*)$")
 
 
-def colorize(text: str, key: Style, colon: Style, value: Style) -> Text:
-    """One pass over the lines; cheap enough to redo on every change of the object."""
-    out = Text(no_wrap=True, overflow="ignore")
+def colorize(text: str, key: Style, colon: Style, value: Style, *, wrap: bool = False) -> Text:
+    """One pass over the lines; cheap enough to redo on every change of the object. ``wrap``: a
+    progress log, not YAML — lines fold at the edge and are not split into key and value."""
+    out = Text(no_wrap=not wrap, overflow="fold" if wrap else "ignore")
     for line in text.splitlines():
-        m = KEY_LINE.match(line)
+        m = None if wrap else KEY_LINE.match(line)
         if m is None:
             out.append(line, value)
         else:
@@ -51,9 +52,15 @@ class DetailView(VerticalScroll, can_focus=True):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, wrap: bool = False) -> None:
+        """``wrap``: long lines fold at the edge (progress pages) instead of scrolling sideways."""
         super().__init__(id=id)
         self.text = ""
+        self.wrap = wrap
+
+    def on_mount(self) -> None:
+        if self.wrap:
+            self.query_one("#detail-text", Static).styles.width = "100%"
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-text")
@@ -68,4 +75,4 @@ class DetailView(VerticalScroll, can_focus=True):
             return
         self.text = text
         styles = [self.get_component_rich_style(f"detail-view--{n}") for n in ("key", "colon", "value")]
-        self.query_one("#detail-text", Static).update(colorize(text, *styles))
+        self.query_one("#detail-text", Static).update(colorize(text, *styles, wrap=self.wrap))
