@@ -45,3 +45,20 @@ def test_exec_without_double_dash_is_refused_as_kubectl_does(tmp_path) -> None:
     _, err, code = sim(tmp_path, "advance 30s\nkubectl exec two -it -c box /bin/sh\n")
     assert err.endswith("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] "
                         "instead\nSee 'kubectl exec -h' for help and examples\n") and code == 1
+
+
+def test_the_kubelets_etc_files_and_busybox_ps(tmp_path) -> None:
+    out, _, _ = sim(tmp_path, "advance 30s\n"
+                                   "kubectl exec -it two -c box -- sh\n"
+                                   "cat /etc/hostname /etc/resolv.conf\n"
+                                   "grep -c two /etc/hosts; grep -q nothing /etc/hosts || echo none\n"
+                                   "ps\n"
+                                   "exit\n"
+                                   "kubectl exec -it two -c web -- sh\n"
+                                   "ps\n"
+                                   "exit\n")
+    assert out.startswith("two\nsearch default.svc.cluster.local svc.cluster.local cluster.local\n"
+                          "nameserver 10.96.0.10\noptions ndots:5\n1\nnone\nPID   USER     TIME  COMMAND\n"
+                          "    1 root      0:00 sh -c for i in 1 2 3 4 5; do echo line $i >> /tmp/log; done; "
+                          "sleep 3600\n"), out
+    assert out.endswith("sh: ps: not found\n"), "the nginx image ships no ps (a TTY shows stderr inline)"

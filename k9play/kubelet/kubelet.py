@@ -23,7 +23,7 @@ from k9play.api.events import NORMAL, WARNING, EventRecorder
 from k9play.api.meta import Obj, copy_obj, format_time, name_of, namespace_of, uid_of
 from k9play.api.store import WatchEvent
 from k9play.kubelet import behaviour as bh
-from k9play.kubelet import images
+from k9play.kubelet import etc_files, images
 from k9play.kubelet import nodestatus as ns
 from k9play.kubelet.configsync import ConfigSync
 from k9play.kubelet.container import BackOff, ContainerRun
@@ -291,6 +291,13 @@ class Kubelet:
         if self.network is not None:
             return self.network.resolver(namespace, pod)
         return self._service_ip_resolver(namespace)
+
+    def resolv_conf(self, namespace: str, pod: str) -> str:
+        """The pod's ``/etc/resolv.conf`` (the cluster DNS; without a simulated network, kind's)."""
+        if self.network is not None:
+            return self.network.resolv_conf(namespace, pod)
+        return etc_files.resolv_conf(["10.96.0.10"], [f"{namespace}.svc.cluster.local", "svc.cluster.local",
+                                                      "cluster.local"], 5)
 
     def http_client(self, namespace: str, pod: str) -> Callable[[HttpRequest], HttpResponse]:
         """The network as the containers of ``pod`` see it (``wget``/``curl``)."""

@@ -98,6 +98,8 @@ class PodNetwork(Protocol):
 
     def client(self, namespace: str, pod: str) -> Callable[[HttpRequest], HttpResponse]: ...
 
+    def resolv_conf(self, namespace: str, pod: str) -> str: ...
+
 
 def no_dns(name: str) -> DnsAnswer:
     return DnsAnswer(name, error="NXDOMAIN")

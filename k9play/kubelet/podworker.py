@@ -17,7 +17,7 @@ from k9play.api.events import NORMAL, WARNING
 from k9play.api.meta import format_time, name_of, namespace_of, uid_of
 from k9play.api.quantity import QuantityError, whole
 from k9play.kubelet import behaviour as bh
-from k9play.kubelet import images
+from k9play.kubelet import etc_files, images
 from k9play.kubelet.container import ContainerRun
 from k9play.kubelet.envvars import ConfigError, build_env, expand
 from k9play.kubelet.podstatus import build_status
@@ -282,6 +282,7 @@ class PodWorker:
         )
         for path, content in profile.files:
             proc.fs.write(path, content)
+        self._etc_files(proc, pod)
         mount_volumes(proc.fs, c.spec, self.volumes)
         if c.process is not None:
             c.previous = c.process  # kept for `kubectl logs --previous`; the new one starts on a fresh layer
@@ -299,6 +300,16 @@ class PodWorker:
         self.write_status()
         if then:
             then()
+
+    def _etc_files(self, proc: ContainerProcess, pod: Obj) -> None:
+        """``/etc/hostname``, ``/etc/hosts`` and ``/etc/resolv.conf``, as the kubelet mounts them."""
+        hostname = self._hostname(pod)
+        proc.fs.write("/etc/hostname", hostname + "\n")
+        host_network = (pod.get("spec") or {}).get("hostNetwork")
+        hosts = (self.kubelet.node_fs.read("/etc/hosts") or "") if host_network else \
+            etc_files.hosts_file(pod, self.pod_ip or "", hostname)
+        proc.fs.write("/etc/hosts", hosts)
+        proc.fs.write("/etc/resolv.conf", self.kubelet.resolv_conf(self.namespace, self.name))
 
     def _hostname(self, pod: Obj) -> str:
         spec = pod.get("spec") or {}

@@ -108,7 +108,7 @@ class ContainerProcess:
             fs=self.fs, env=dict(self.env), hostname=self.hostname, now=self.clock.now,
             out=self.write_log, err=self.write_log, resolve=self.resolve, flavour=self.profile.flavour,
             http=self.http_client, set_memory=self.set_memory, programs=dict(bh.PROGRAMS), tools=self.profile.tools,
-            container=self.name, memory_changed=self._check_memory,
+            container=self.name, memory_changed=self._check_memory, main_command=" ".join(self.argv),
         )
 
     def _step(self) -> None:

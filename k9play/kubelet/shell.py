@@ -200,6 +200,8 @@ class ShellContext:
     last_status: int = 0
     pid: int = 1
     busy: int = 0
+    #: the container's main process (PID 1) as ``ps`` lists it
+    main_command: str = ""
 
 
 # ------------------------------------------------------------------- running

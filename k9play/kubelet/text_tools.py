@@ -1,4 +1,4 @@
-"""``head`` and ``tail`` for the simulated shell: the first or last lines of files or of stdin.
+"""``grep``, ``head``, ``tail`` and busybox's ``ps`` for the simulated shell (lines of files or stdin).
 
 A mixin of :class:`k9play.kubelet.shell.Shell` (which supplies ``ctx``, ``_stdin`` and
 ``_missing``), kept apart so the shell module stays readable. Both take ``-n N``, ``-nN`` and
@@ -8,6 +8,7 @@ busybox print it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,56 @@ class TextTools:
 
     def _missing(self, tool: str, path: str) -> str:
         raise NotImplementedError
+
+    def b_ps(self, args: list[str]) -> Generator[Any, None, int]:
+        """busybox ``ps``: PID 1 is the container's command, then this shell and ``ps`` itself
+        (images without busybox — nginx, debian — ship no ``ps``: not found, as there)."""
+        if self.ctx.flavour != "busybox":
+            self.ctx.err("sh: ps: not found\n")
+            return 127
+        rows = [(1, self.ctx.main_command or "sh"), (self.ctx.pid or 7, "sh"), ((self.ctx.pid or 7) + 6, "ps")]
+        self.ctx.out("PID   USER     TIME  COMMAND\n")
+        for pid, command in rows:
+            self.ctx.out(f"{pid:5d} root      0:00 {command}\n")
+        return 0
+        yield  # pragma: no cover
+
+    def b_grep(self, args: list[str]) -> Generator[Any, None, int]:
+        """``grep [-ivcnqE] PATTERN [FILE…]`` (basic regex as Python's; exit 1 when nothing matched)."""
+        flags, rest = set(), []
+        for a in args:
+            if a.startswith("-") and len(a) > 1 and not rest:
+                flags.update(a[1:])
+            else:
+                rest.append(a)
+        if not rest:
+            self.ctx.err("Usage: grep [-ivcnqE] PATTERN [FILE]...\n" if self.ctx.flavour == "busybox"
+                         else "Usage: grep [OPTION]... PATTERNS [FILE]...\n")
+            return 2
+        try:
+            pattern = re.compile(rest[0], re.IGNORECASE if "i" in flags else 0)
+        except re.error:
+            pattern = re.compile(re.escape(rest[0]), re.IGNORECASE if "i" in flags else 0)
+        files = rest[1:]
+        sources = [(f, self.ctx.fs.read(f)) for f in files] if files else [("(standard input)", self._stdin)]
+        found, status = 0, 1
+        for name, text in sources:
+            if text is None:
+                self.ctx.err(f"grep: {name}: No such file or directory\n")
+                status = 2
+                continue
+            hits = [(n, line) for n, line in enumerate(text.splitlines(), 1)
+                    if bool(pattern.search(line)) != ("v" in flags)]
+            found += len(hits)
+            if "q" in flags or "c" in flags:
+                if "c" in flags:
+                    self.ctx.out((f"{name}:" if len(sources) > 1 else "") + f"{len(hits)}\n")
+                continue
+            for n, line in hits:
+                prefix = (f"{name}:" if len(sources) > 1 else "") + (f"{n}:" if "n" in flags else "")
+                self.ctx.out(prefix + line + "\n")
+        return 0 if found else status
+        yield  # pragma: no cover
 
     def b_head(self, args: list[str]) -> Generator[Any, None, int]:
         return self._lines("head", args, lambda lines, n: lines[:n])

@@ -109,6 +109,13 @@ class Network:
             return self.dns.lookup(name, obj)
         return resolve
 
+    def resolv_conf(self, namespace: str, pod: str) -> str:
+        """The pod's ``/etc/resolv.conf``, as its resolver reads it."""
+        from k9play.kubelet.etc_files import resolv_conf
+
+        obj = self.store.try_get("Pod", pod, namespace) or {"metadata": {"namespace": namespace}}
+        return resolv_conf(*self.dns.resolv_conf(obj))
+
     def client(self, namespace: str, pod: str) -> Callable[[HttpRequest], HttpResponse]:
         return lambda req: self.request(req, self.pod_client(namespace, pod))
 
