@@ -123,7 +123,8 @@ def _still_initializing(pod: Obj) -> bool:
     """``printPod``'s ``initializing``: an init container has not finished (or, if it is a
     sidecar, started) and the pod's Initialized condition is not True."""
     status, spec = _status(pod), _spec(pod)
-    if any(c.get("type") == "Initialized" and c.get("status") == "True" for c in status.get("conditions") or []):
+    if not status.get("initContainerStatuses") or any(
+            c.get("type") == "Initialized" and c.get("status") == "True" for c in status.get("conditions") or []):
         return False
     init_specs = {c.get("name"): c for c in spec.get("initContainers") or []}
     for cs in status.get("initContainerStatuses") or []:
