@@ -111,6 +111,7 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool] | None]] = {  # None: not a 
             "--privileged": ("privileged", True), "-q": ("quiet", True), "--quiet": ("quiet", True),
             "--replicas": None},  # gone since kubectl v1.18 (run makes pods only): unknown, as kubectl says
     "rollout": {"--timeout": ("timeout", False)},
+    "get": {"--sort-by": ("sort-by", False), "-w": ("watch", True), "--watch": ("watch", True)},
     "explain": {"--recursive": ("recursive", True), "--api-version": ("api-version", False),
                 "--output": ("explain-output", False)},
     "exec": {"-c": ("container", False), "--container": ("container", False), "-i": ("stdin", True),
