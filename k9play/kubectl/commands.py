@@ -112,6 +112,11 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool] | None]] = {  # None: not a 
             "--replicas": None},  # gone since kubectl v1.18 (run makes pods only): unknown, as kubectl says
     "rollout": {"--timeout": ("timeout", False)},
     "get": {"--sort-by": ("sort-by", False), "-w": ("watch", True), "--watch": ("watch", True)},
+    "annotate": {"--overwrite": ("overwrite", True)},
+    "patch": {"-p": ("patch", False), "--patch": ("patch", False), "--type": ("type", False)},
+    "wait": {"--for": ("for", False), "--timeout": ("timeout", False)},
+    "version": {"--client": ("client", True)},
+    "api-resources": {"--namespaced": ("namespaced", False)},
     "explain": {"--recursive": ("recursive", True), "--api-version": ("api-version", False),
                 "--output": ("explain-output", False)},
     "exec": {"-c": ("container", False), "--container": ("container", False), "-i": ("stdin", True),
@@ -267,11 +272,24 @@ class Kubectl:
             result.code = 1
             return result
         verb, rest = argv[0], argv[1:]
+        from k9play.kubectl import (
+            annotate_patch,
+            describe_cmd,
+            exec_cmd,
+            explain,
+            get,
+            info,
+            logs,
+            nodes,
+            rollout,
+            services,
+            top,
+            workloads,
+        )
         from k9play.kubectl import apply as apply_cmd
         from k9play.kubectl import auth as auth_cmd
         from k9play.kubectl import create as create_cmd
         from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import describe_cmd, exec_cmd, explain, get, logs, nodes, rollout, services, top, workloads
         from k9play.kubectl import run as run_cmd
 
         def create(k: Kubectl, flags: Flags, result: Result) -> None:
@@ -293,6 +311,13 @@ class Kubectl:
             "autoscale": workloads.autoscale,
             "rollout": rollout.run,
             "run": run_cmd.run,
+            "annotate": annotate_patch.annotate,
+            "patch": annotate_patch.patch,
+            "wait": info.wait,
+            "version": info.version,
+            "cluster-info": info.cluster_info,
+            "config": info.config,
+            "api-resources": info.api_resources,
             "explain": explain.run,
             "exec": exec_cmd.run,
             "expose": services.expose,

@@ -1,0 +1,56 @@
+"""kubectl annotate, patch, wait, version, cluster-info, config current-context and api-resources."""
+
+from __future__ import annotations
+
+import io
+
+from k9play.cli import SimShell
+from tests.helpers import new_cluster
+
+
+def sim(*lines: str) -> list[tuple[str, str]]:
+    out, err = io.StringIO(), io.StringIO()
+    shell = SimShell(new_cluster(), out, err)
+    said = []
+    for line in lines:
+        o, e = out.tell(), err.tell()
+        shell.run(line)
+        said.append((out.getvalue()[o:], err.getvalue()[e:]))
+    return said
+
+
+def test_annotate_patch_and_wait() -> None:
+    said = sim("kubectl create deployment web --image=nginx:1.25 --replicas=2",
+               "kubectl wait --for=condition=Available deploy/web --timeout=60s",
+               "kubectl annotate deploy web team=blue",
+               "kubectl annotate deploy web team=red",
+               "kubectl annotate deploy web team=red --overwrite",
+               "kubectl annotate deploy web team-",
+               """kubectl patch deploy web -p '{"spec":{"replicas":3}}'""",
+               """kubectl patch deploy web -p '{"spec":{"replicas":3}}'""",
+               """kubectl patch deploy web --type=json -p '[{"op":"replace","path":"/spec/replicas","value":1}]'""",
+               "kubectl get deploy web -o yaml",
+               "kubectl wait --for=condition=Ready pod --all --timeout=1s",
+               "kubectl delete deploy web",
+               "kubectl wait --for=delete deploy/web")
+    assert said[1] == ("deployment.apps/web condition met\n", "")
+    assert said[2][0] == said[4][0] == said[5][0] == "deployment.apps/web annotated\n"
+    assert said[3][1] == ("error: --overwrite is false but found the following declared annotation(s): 'team' "
+                          "already has a value (blue)\n")
+    assert said[6][0] == "deployment.apps/web patched\n" and said[7][0] == "deployment.apps/web patched (no change)\n"
+    assert said[8][0] == "deployment.apps/web patched" + "\n" and "  replicas: 1\n" in said[9][0]
+    assert "team" not in said[9][0]
+    assert said[12] == ("deployment.apps/web deleted\n", "")
+
+
+def test_the_cluster_describes_itself_as_kind_does() -> None:
+    version, info, context, resources, bad = sim("kubectl version", "kubectl cluster-info",
+                                                 "kubectl config current-context", "kubectl api-resources",
+                                                 "kubectl wait deploy/nope --for=condition=Available")
+    assert version[0] == "Client Version: v1.34.2\nKustomize Version: v5.7.1\nServer Version: v1.34.2\n"
+    assert info[0].startswith("Kubernetes control plane is running at https://127.0.0.1:6443\nCoreDNS is running at ")
+    assert context[0] == "kind-k9play\n"
+    lines = resources[0].splitlines()
+    assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    assert any(line.split() == ["deployments", "deploy", "apps/v1", "true", "Deployment"] for line in lines)
+    assert bad[1] == 'Error from server (NotFound): deployments.apps "nope" not found\n'
