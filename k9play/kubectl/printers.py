@@ -106,7 +106,11 @@ def to_yaml(obj: Any) -> str:
 
 
 def to_json(obj: Any) -> str:
-    return json.dumps(obj, indent=4, ensure_ascii=False) + "\n"
+    """kubectl's JSON printer: Go's ``json.MarshalIndent`` of the object as a map — keys sorted,
+    four spaces, and ``<``, ``>``, ``&`` escaped as Go escapes them for HTML safety."""
+    text = json.dumps(obj, indent=4, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
 def list_wrapper(items: list[Obj]) -> Obj:

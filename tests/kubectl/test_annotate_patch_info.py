@@ -54,3 +54,10 @@ def test_the_cluster_describes_itself_as_kind_does() -> None:
     assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
     assert any(line.split() == ["deployments", "deploy", "apps/v1", "true", "Deployment"] for line in lines)
     assert bad[1] == 'Error from server (NotFound): deployments.apps "nope" not found\n'
+
+
+def test_json_output_is_gos_marshal_indent() -> None:
+    """kubectl -o json: sorted keys, four spaces, HTML characters escaped as Go does."""
+    (out, _), = sim("kubectl create configmap cfg --from-literal=b='<x> & y' --from-literal=a=1 -o json")
+    assert out.startswith('{\n    "apiVersion": "v1",\n    "data": {\n        "a": "1",\n'
+                          '        "b": "\\u003cx\\u003e \\u0026 y"\n    },\n    "kind": "ConfigMap",\n'), out
