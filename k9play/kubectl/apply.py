@@ -100,6 +100,29 @@ def run_create(k: Kubectl, flags: Flags, result: Result) -> None:
     _finish(result, problems)
 
 
+def run_replace(k: Kubectl, flags: Flags, result: Result) -> None:
+    """``kubectl replace -f``: PUT each document as it is (unconditional without a resourceVersion)."""
+    docs, problems = load_documents(flags, "replace")
+    for doc in docs:
+        try:
+            rt = resources.for_object(doc.obj.get("apiVersion", ""), doc.kind)
+            namespace = request_namespace(k, flags, doc) if rt.namespaced else None
+            obj = dict(doc.obj)
+            obj["metadata"] = {**(obj.get("metadata") or {}), **({"namespace": namespace} if namespace else {})}
+            replaced = k.store.update(obj, field_validation="Strict")
+        except NoKindMatchError as e:
+            problems.append(mapping_error_text(doc, e))
+            continue
+        except CommandError as e:
+            problems.append(e.text())
+            continue
+        except errors.ApiError as e:
+            problems.append(_server_error(e, "replacing", doc))
+            continue
+        result.write(f"{rt.qualified_kind}/{replaced['metadata']['name']} replaced\n")
+    _finish(result, problems)
+
+
 def _warn_if_not_declarative(k: Kubectl, doc: Document, namespace: str, result: Result) -> None:
     """kubectl's warning when it applies to an object that was not created by apply."""
     try:
@@ -135,4 +158,4 @@ def _finish(result: Result, problems: list[str]) -> None:
         result.code = 1
 
 
-__all__ = ["LAST_APPLIED", "request_namespace", "run", "run_create"]
+__all__ = ["LAST_APPLIED", "request_namespace", "run", "run_create", "run_replace"]

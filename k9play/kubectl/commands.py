@@ -312,6 +312,7 @@ class Kubectl:
             "rollout": rollout.run,
             "run": run_cmd.run,
             "annotate": annotate_patch.annotate,
+            "replace": apply_cmd.run_replace,
             "patch": annotate_patch.patch,
             "wait": info.wait,
             "version": info.version,

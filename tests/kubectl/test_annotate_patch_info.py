@@ -61,3 +61,13 @@ def test_json_output_is_gos_marshal_indent() -> None:
     (out, _), = sim("kubectl create configmap cfg --from-literal=b='<x> & y' --from-literal=a=1 -o json")
     assert out.startswith('{\n    "apiVersion": "v1",\n    "data": {\n        "a": "1",\n'
                           '        "b": "\\u003cx\\u003e \\u0026 y"\n    },\n    "kind": "ConfigMap",\n'), out
+
+
+def test_replace_puts_the_file_as_it_is(tmp_path) -> None:
+    f = tmp_path / "cfg.yaml"
+    f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {a: '2'}\n")
+    said = sim(f"kubectl replace -f {f}", "kubectl create configmap cfg --from-literal=b=1",
+               f"kubectl replace -f {f}", "kubectl get cm cfg -o yaml")
+    assert said[0][1].startswith(f'Error from server (NotFound): error when replacing "{f}": configmaps "cfg"')
+    assert said[2][0] == "configmap/cfg replaced\n"
+    assert "data:\n  a: \"2\"\n" in said[3][0] and "  b:" not in said[3][0], "the file's data, all of it"
