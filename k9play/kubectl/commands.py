@@ -113,6 +113,8 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, bool] | None]] = {  # None: not a 
     "rollout": {"--timeout": ("timeout", False)},
     "get": {"--sort-by": ("sort-by", False), "-w": ("watch", True), "--watch": ("watch", True)},
     "annotate": {"--overwrite": ("overwrite", True)},
+    "set": {"--limits": ("limits", False), "--requests": ("requests", False), "-c": ("container", False),
+            "--containers": ("container", False), "--list": ("list", True)},
     "patch": {"-p": ("patch", False), "--patch": ("patch", False), "--type": ("type", False)},
     "wait": {"--for": ("for", False), "--timeout": ("timeout", False)},
     "version": {"--client": ("client", True)},

@@ -55,8 +55,19 @@ def scale(k: Kubectl, flags: Flags, result: Result) -> None:
 
 
 def set_cmd(k: Kubectl, flags: Flags, result: Result) -> None:
-    if not flags.args or flags.args[0] != "image":
-        raise CommandError(f'unknown command "{flags.args[0] if flags.args else ""}" for "kubectl set"')
+    from k9play.kubectl import set_env
+
+    sub = flags.args[0] if flags.args else ""
+    if sub == "env":
+        rest = flags.args[1:]
+        pairs = [a for a in rest if "=" in a or (a.endswith("-") and "/" not in a)]
+        set_env.set_env(k, flags, result, [a for a in rest if a not in pairs], pairs)
+        return
+    if sub == "resources":
+        set_env.set_resources(k, flags, result, flags.args[1:])
+        return
+    if sub != "image":
+        raise CommandError(f'unknown command "{sub}" for "kubectl set"')
     pairs = [a for a in flags.args[1:] if "=" in a]
     targets = [a for a in flags.args[1:] if "=" not in a]
     if not pairs:

@@ -71,3 +71,17 @@ def test_replace_puts_the_file_as_it_is(tmp_path) -> None:
     assert said[0][1].startswith(f'Error from server (NotFound): error when replacing "{f}": configmaps "cfg"')
     assert said[2][0] == "configmap/cfg replaced\n"
     assert "data:\n  a: \"2\"\n" in said[3][0] and "  b:" not in said[3][0], "the file's data, all of it"
+
+
+def test_set_env_and_resources_change_the_template() -> None:
+    said = sim("kubectl create deploy web --image=nginx:1.25", "kubectl set env deploy/web A=1 B=2",
+               "kubectl set env deploy/web --list", "kubectl set env deploy/web A-",
+               "kubectl set resources deploy/web --limits=cpu=200m,memory=512Mi --requests=cpu=100m",
+               "kubectl set resources deploy/web --limits=cpu=lots", "kubectl get deploy web -o yaml")
+    assert said[1][0] == said[3][0] == "deployment.apps/web env updated\n"
+    assert said[2][0] == "# deployments/web, container nginx\nA=1\nB=2\n"
+    assert said[4][0] == "deployment.apps/web resource requirements updated\n"
+    assert said[5][1].startswith("error: quantities must match the regular expression")
+    spec = said[6][0]
+    assert "      - env:\n        - name: B\n          value: \"2\"\n" in spec
+    assert "          limits:\n            cpu: 200m\n            memory: 512Mi\n" in spec
