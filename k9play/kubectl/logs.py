@@ -51,7 +51,14 @@ def _pod_for(k: Kubectl, flags: Flags, ref: str, result: Result) -> Obj:
     return pods[0]
 
 
+#: ``kubectl logs -l``: the default ``--tail`` and how many pods it reads at most
+SELECTOR_TAIL, MAX_LOG_REQUESTS = 10, 5
+
+
 def run(k: Kubectl, flags: Flags, result: Result) -> None:
+    if not flags.args and flags.get("selector"):
+        _run_selected(k, flags, result)
+        return
     if not flags.args:
         raise CommandError("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a "
                            "required argument for the logs command")
@@ -134,3 +141,35 @@ def _follow(k: Kubectl, pod: Obj, container: str, seen: int, stamps: bool, resul
 
     assert k.wait is not None
     k.wait(done, FOLLOW_TIMEOUT)
+
+
+def _run_selected(k: Kubectl, flags: Flags, result: Result) -> None:
+    """``logs -l SELECTOR``: every matching pod's default container (``--tail`` defaults to 10),
+    in name order, at most ``--max-log-requests`` of them, prefixed with ``--prefix``."""
+    from k9play.api.selectors import SelectorError, parse_label_selector
+
+    try:
+        selector = parse_label_selector(flags.get("selector"))
+    except SelectorError as e:
+        raise CommandError(str(e)) from None
+    pods = sorted(k.store.list("Pod", k.namespace_of(flags), selector), key=lambda p: p["metadata"]["name"])
+    if not pods:
+        result.error(f"No resources found in {k.namespace_of(flags)} namespace.")
+        return
+    limit = int(flags.get("max-log-requests") or MAX_LOG_REQUESTS)
+    if flags.has("follow") and len(pods) > limit:
+        raise CommandError(f"you are attempting to follow {len(pods)} log streams, but maximum allowed concurrency "
+                           f"is {limit}, use --max-log-requests to increase the limit")
+    tail = int(flags.get("tail") if flags.get("tail") is not None else SELECTOR_TAIL)
+    for pod in pods:
+        spec = pod.get("spec") or {}
+        containers = [c["name"] for c in spec.get("containers") or []]
+        default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
+        container = flags.get("container") or (default if default in containers else containers[0])
+        if log_problem(pod, container, flags.has("previous")):
+            continue
+        lines = k.cluster.kubelets.logs(pod, container, flags.has("previous")) or []
+        lines = lines[-tail:] if tail > 0 else ([] if tail == 0 else lines)
+        prefix = f"[pod/{pod['metadata']['name']}/{container}] " if flags.has("prefix") else ""
+        for t, line in lines:
+            result.write(prefix + (f"{_stamp(t)} {line}" if flags.has("timestamps") else line) + "\n")

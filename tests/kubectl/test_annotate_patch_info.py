@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from k9play.cli import SimShell
 from tests.helpers import new_cluster
@@ -85,3 +86,13 @@ def test_set_env_and_resources_change_the_template() -> None:
     spec = said[6][0]
     assert "      - env:\n        - name: B\n          value: \"2\"\n" in spec
     assert "          limits:\n            cpu: 200m\n            memory: 512Mi\n" in spec
+
+
+def test_logs_of_every_pod_a_selector_picks() -> None:
+    said = sim("kubectl create deploy web --image=nginx:1.25 --replicas=2", "advance 20s",
+               "kubectl logs -l app=web --tail=1 --prefix", "kubectl logs -l app=web", "kubectl logs -l app=nope")
+    lines = said[2][0].splitlines()
+    assert len(lines) == 2 and all(re.match(r"\[pod/web-\w+-\w+/nginx\] /docker-entrypoint.sh: Configuration", ln)
+                                   for ln in lines)
+    assert len(said[3][0].splitlines()) == 10, "--tail defaults to 10 per pod with a selector (2 × 5 lines here)"
+    assert said[4] == ("", "No resources found in default namespace.\n")
