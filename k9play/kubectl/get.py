@@ -8,7 +8,14 @@ from k9play.api import errors, resources
 from k9play.api.meta import Obj
 from k9play.api.selectors import SelectorError, parse_label_selector
 from k9play.kubectl.commands import CommandError, Flags, Result, resolve_resources
-from k9play.kubectl.printers import list_wrapper, name_line, print_table, to_json, to_yaml
+from k9play.kubectl.jsonpath import (
+    JSONPathError,
+    custom_column_rows,
+    execute_template,
+    parse_custom_columns,
+    sort_objects,
+)
+from k9play.kubectl.printers import list_wrapper, name_line, print_table, tabulate, to_json, to_yaml
 
 if TYPE_CHECKING:
     from k9play.kubectl.commands import Kubectl
@@ -32,7 +39,10 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
                            "Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. "
                            "kubectl explain pods).\nSee 'kubectl get -h' for help and examples", verbatim=True)
     output = flags.get("output", "") or ""
-    if output not in OUTPUTS:
+    template = _template_printer(output)
+    if template is not None:
+        output = template[0]
+    elif output not in OUTPUTS:
         raise CommandError(f'unable to match a printer suitable for the output format "{output}", allowed formats '
                            "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
                            "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
@@ -67,19 +77,29 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
                 raise CommandError(e.kubectl_text(), verbatim=True) from None
         if objs:
             found.append((req.rt.kind, objs))
-    if output in ("yaml", "json"):
+    single = named and len(requests) == 1 and len(requests[0].names) == 1
+    sort_by = flags.get("sort-by") or ""
+    if output in ("yaml", "json", "name", "jsonpath", "custom-columns"):
         items = [o for _, objs in found for o in objs]
-        if items:
-            doc = items[0] if named and len(items) == 1 and len(requests) == 1 and len(requests[0].names) == 1 \
-                else list_wrapper(items)
-            result.write(to_yaml(doc) if output == "yaml" else to_json(doc))
-        elif not missing:
-            result.write(to_yaml(list_wrapper([])) if output == "yaml" else to_json(list_wrapper([])))
-    elif output == "name":
-        for _, objs in found:
-            for o in objs:
-                result.write(name_line(o) + "\n")
+        if sort_by and not (single and len(items) == 1):
+            items = _sorted(items, sort_by)
+        doc = items[0] if single and len(items) == 1 else list_wrapper(items)
+        if output == "name":
+            result.write("".join(name_line(o) + "\n" for o in items))
+        elif items or not missing:
+            if output == "jsonpath":
+                try:
+                    result.write(execute_template(template[1], doc, output_json=template[2]))
+                except JSONPathError as e:
+                    raise CommandError(str(e)) from None
+            elif output == "custom-columns":
+                rows = custom_column_rows(template[1], items, no_headers=flags.has("no-headers"))
+                result.write(tabulate(rows))
+            else:
+                result.write(to_yaml(doc) if output == "yaml" else to_json(doc))
     else:
+        if sort_by:
+            found = [(kind, _sorted(objs, sort_by)) for kind, objs in found]
         tables = []
         for kind, objs in found:
             tables.append(print_table(
@@ -95,6 +115,65 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
         result.error(line)
     if missing:
         result.code = 1
+
+
+def _template_printer(output: str) -> tuple[str, object, bool] | None:
+    """``jsonpath[-as-json|-file]=T`` and ``custom-columns[-file]=SPEC``: (kind, template or columns, as_json)."""
+    for fmt in ("jsonpath", "jsonpath-as-json", "jsonpath-file"):
+        if output == fmt or output.startswith(fmt + "="):
+            value = output[len(fmt) + 1:]
+            if not value:
+                raise CommandError("template format specified but no template given")
+            if fmt == "jsonpath-file":
+                try:
+                    with open(value, encoding="utf-8") as fh:
+                        value = fh.read()
+                except OSError as e:
+                    raise CommandError(f"error reading --template {value}, open {value}: "
+                                       f"{(e.strerror or '').lower()}") from None
+            try:
+                execute_template(value, {})
+            except JSONPathError as e:
+                if str(e).startswith("error parsing"):
+                    raise CommandError(str(e)) from None
+            return "jsonpath", value, fmt == "jsonpath-as-json"
+    for fmt in ("custom-columns", "custom-columns-file"):
+        if output.startswith(fmt + "=") and len(output) > len(fmt) + 1:
+            spec = output[len(fmt) + 1:]
+            try:
+                if fmt == "custom-columns-file":
+                    return "custom-columns", _columns_from_file(spec), False
+                return "custom-columns", parse_custom_columns(spec), False
+            except JSONPathError as e:
+                raise CommandError(str(e)) from None
+    return None
+
+
+def _columns_from_file(path: str) -> list[tuple[str, str]]:
+    from k9play.kubectl.jsonpath import relaxed_jsonpath
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError as e:
+        raise CommandError(f"error reading template {path}, open {path}: {(e.strerror or '').lower()}") from None
+    if not lines:
+        raise JSONPathError("invalid template, missing header line. Expected format is one line of space separated "
+                            "headers, one line of space separated column specs.")
+    if len(lines) < 2:
+        raise JSONPathError("invalid template, missing spec line. Expected format is one line of space separated "
+                            "headers, one line of space separated column specs.")
+    headers, specs = lines[0].split(), lines[1].split()
+    if len(headers) != len(specs):
+        raise JSONPathError(f"number of headers ({len(headers)}) and field specifications ({len(specs)}) don't match")
+    return [(h, relaxed_jsonpath(s)) for h, s in zip(headers, specs, strict=True)]
+
+
+def _sorted(objs: list[Obj], sort_by: str) -> list[Obj]:
+    try:
+        return sort_objects(objs, sort_by)
+    except JSONPathError as e:
+        raise CommandError(str(e)) from None
 
 
 def _run_files(k: Kubectl, flags: Flags, result: Result) -> None:
