@@ -278,6 +278,7 @@ class Kubectl:
         from k9play.kubectl import (
             annotate_patch,
             describe_cmd,
+            diff,
             exec_cmd,
             explain,
             get,
@@ -316,6 +317,7 @@ class Kubectl:
             "run": run_cmd.run,
             "annotate": annotate_patch.annotate,
             "replace": apply_cmd.run_replace,
+            "diff": diff.run,
             "patch": annotate_patch.patch,
             "wait": info.wait,
             "version": info.version,

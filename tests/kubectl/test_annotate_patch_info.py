@@ -96,3 +96,25 @@ def test_logs_of_every_pod_a_selector_picks() -> None:
                                    for ln in lines)
     assert len(said[3][0].splitlines()) == 10, "--tail defaults to 10 per pod with a selector (2 × 5 lines here)"
     assert said[4] == ("", "No resources found in default namespace.\n")
+
+
+def test_diff_shows_what_apply_would_change(tmp_path) -> None:
+    f = tmp_path / "web.yaml"
+    doc = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+           "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+           "    spec: {containers: [{name: nginx, image: 'nginx:1.25'}]}\n")
+    f.write_text(doc)
+    g = tmp_path / "web2.yaml"
+    g.write_text(doc.replace("nginx:1.25", "nginx:1.26"))
+    out, err = io.StringIO(), io.StringIO()
+    shell = SimShell(new_cluster(), out, err)
+    shell.run(f"kubectl apply -f {f}")
+    assert shell.kubectl.run(["diff", "-f", str(f)]).code == 0, "nothing to change"
+    changed = shell.kubectl.run(["diff", "-f", str(g)])
+    name = "apps.v1.Deployment.default.web"
+    assert changed.code == 1 and changed.out.startswith(f"diff -u -N /tmp/LIVE-1/{name} /tmp/MERGED-1/{name}\n"
+                                                        f"--- /tmp/LIVE-1/{name}\t")
+    assert "-      - image: nginx:1.25\n+      - image: nginx:1.26\n" in changed.out
+    assert "-  generation: 1\n+  generation: 2\n" in changed.out
+    assert shell.cluster.store.get("Deployment", "web", "default")["spec"]["template"]["spec"]["containers"][0][
+        "image"] == "nginx:1.25", "a diff changes nothing"
