@@ -33,6 +33,7 @@ KEY_SECONDS = 0.15
 CHAR_SECONDS = 0.05
 #: How long (wall seconds) a real-speed ``expect`` waits for the screen to catch up.
 EXPECT_SECONDS = 3.0
+EXPECT_STEP = 0.1  # how often (viewer seconds) an expect looks at the screen again at real speed
 
 OnSnapshot = Callable[[str, str], None]
 
@@ -96,15 +97,21 @@ class Player:
             field.cursor_blink = False  # the blink runs on wall time
         await self.pilot.pause()
 
+    async def _on_clock(self, virtual_seconds: float) -> None:
+        """Let ``virtual_seconds`` of simulated time pass on the cluster's clock (which stands
+        still while the viewer pauses it with ctrl+t): a timer on the clock wakes us."""
+        reached = asyncio.Event()
+        handle = self.clock.call_later(virtual_seconds, reached.set)
+        try:
+            await reached.wait()
+        finally:
+            handle.cancel()
+
     async def _wall(self, seconds: float) -> None:
-        """Wait ``seconds`` of wall time at real speed, not counting time spent paused."""
-        if not self.realtime:
-            return
-        left = seconds
-        while left > 0:
-            await asyncio.sleep(0.05)
-            if not self.clock.paused:
-                left -= 0.05
+        """At real speed, give the viewer ``seconds`` to read or watch: that many seconds of the
+        clock at its current speed, so time spent paused does not count."""
+        if self.realtime:
+            await self._on_clock(seconds * self.clock.speed)
 
     # ------------------------------------------------------------------- steps
     async def _say(self, step: Step) -> None:
@@ -115,9 +122,7 @@ class Player:
         if not self.realtime:
             self.app.cluster.advance_sync(step.value)
             return
-        target = self.clock.now() + step.value
-        while self.clock.now() < target:
-            await asyncio.sleep(0.05)
+        await self._on_clock(step.value)
 
     async def _press(self, step: Step, pause: float = KEY_SECONDS) -> None:
         for key in step.value:
@@ -172,8 +177,9 @@ class Player:
         while text not in (shown := screen_text(self.app)):
             if not self.realtime or waited >= EXPECT_SECONDS:
                 raise DemoError(f"{step.where}: expect: the screen does not show {text!r}; it shows:\n{shown}")
-            await asyncio.sleep(0.1)
-            waited += 0.1
+            await self._wall(EXPECT_STEP)  # at real speed the screen may still be catching up
+            await self.pilot.pause()
+            waited += EXPECT_STEP
 
     async def _snapshot(self, step: Step) -> None:
         if self.on_snapshot is not None:
