@@ -20,24 +20,11 @@ PATCH_TYPES = {"strategic": "strategic", "merge": "merge", "json": "json"}
 
 
 def annotate(k: Kubectl, flags: Flags, result: Result) -> None:
-    from k9play.kubectl.nodes import _on, _targets
+    from k9play.kubectl.nodes import _on, _targets, split_updates
 
-    pairs = [a for a in flags.args if "=" in a or (a.endswith("-") and "/" not in a and a != "-")]
-    targets = [a for a in flags.args if a not in pairs]
-    if not targets:
-        raise CommandError("You must provide one or more resources by argument or filename.\nExample resource "
-                           "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> "
-                           "<name>'\n   '<resource>'", verbatim=True)
-    new: dict[str, str] = {}
-    removed: list[str] = []
-    for p in pairs:
-        if p.endswith("-") and "=" not in p:
-            removed.append(p[:-1])
-        else:
-            key, _, value = p.partition("=")
-            if not key:
-                raise CommandError(f"invalid annotation format: {p}")
-            new[key] = value
+    targets, new, removed = split_updates(flags.args)
+    if "" in new:
+        raise CommandError(f"invalid annotation format: ={new['']}")
     if not new and not removed:
         raise CommandError("at least one annotation update is required")
     overwrite = _on(flags, "overwrite")

@@ -237,23 +237,24 @@ def _retaint(k: Kubectl, node: Obj, add: list[Obj], remove: list[Obj], overwrite
 
 
 # -------------------------------------------------------------------- label
-def label(k: Kubectl, flags: Flags, result: Result) -> None:
-    pairs = [a for a in flags.args if "=" in a or (a.endswith("-") and "/" not in a and a != "-")]
-    targets = [a for a in flags.args if a not in pairs]
+def split_updates(args: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
+    """``label``/``annotate`` arguments: the targets, ``KEY=VALUE`` updates and ``KEY-`` removals."""
+    pairs = [a for a in args if "=" in a or (a.endswith("-") and "/" not in a and a != "-")]
+    targets = [a for a in args if a not in pairs]
     if not targets:
         raise CommandError("You must provide one or more resources by argument or filename.\nExample resource "
                            "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> "
                            "<name>'\n   '<resource>'", verbatim=True)
-    new_labels: dict[str, str] = {}
-    removed: list[str] = []
-    for p in pairs:
-        if p.endswith("-") and "=" not in p:
-            removed.append(p[:-1])
-            continue
-        key, _, value = p.partition("=")
+    updates = dict(p.partition("=")[::2] for p in pairs if "=" in p)
+    removed = [p[:-1] for p in pairs if "=" not in p]
+    return targets, updates, removed
+
+
+def label(k: Kubectl, flags: Flags, result: Result) -> None:
+    targets, new_labels, removed = split_updates(flags.args)
+    for key, value in new_labels.items():
         if not key or not re.fullmatch(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", value):
-            raise CommandError(f"invalid label spec: {p}")
-        new_labels[key] = value
+            raise CommandError(f"invalid label spec: {key}={value}")
     if not new_labels and not removed:
         raise CommandError("at least one label update is required")
     ns = k.namespace_of(flags)

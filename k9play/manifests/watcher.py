@@ -145,7 +145,10 @@ class PathWatcher:
             queue.put_nowait({Path(p) for _, p in batch})
 
     async def _ticks(self, queue: asyncio.Queue[set[Path] | None], restart: asyncio.Event) -> None:
-        """Wake the consumer now and then, so roots that appear with no stream are noticed."""
+        """Wake the consumer now and then, so roots that appear with no stream are noticed.
+
+        This is the host's wall clock on purpose: it paces polling of the user's real files
+        (which change in real time), never simulated time, which only the VirtualClock moves."""
         queue.put_nowait(None)
         while not (self.stop.is_set() or restart.is_set()):
             await asyncio.sleep(self.tick_ms / 1000)
