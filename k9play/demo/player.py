@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import io
 import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -87,15 +90,20 @@ class Player:
 
     # ------------------------------------------------------------------ timing
     async def _settle(self) -> None:
-        """Let the app catch up: on the manual clock, sync every screen and drain the messages."""
+        """Let the app catch up: on the manual clock, sync every screen and drain the messages.
+
+        At real speed the pauses between steps already give the app its time; the pilot's own
+        pause also waits for the process to go idle (up to a second), which a running cluster
+        never is, so it is not used there."""
         if not self.realtime:
             self.clock.settle()
             self.app.sync_screens()
-        await self.pilot.pause()
+            await self.pilot.pause()
         self.app.show_caption()
         for field in self.app.screen.query(Input):
             field.cursor_blink = False  # the blink runs on wall time
-        await self.pilot.pause()
+        if not self.realtime:
+            await self.pilot.pause()
 
     async def _on_clock(self, virtual_seconds: float) -> None:
         """Let ``virtual_seconds`` of simulated time pass on the cluster's clock (which stands
@@ -126,7 +134,10 @@ class Player:
 
     async def _press(self, step: Step, pause: float = KEY_SECONDS) -> None:
         for key in step.value:
-            await self.pilot.press(key)
+            if self.realtime:  # as the keyboard would: no wait for an idle process (see _settle)
+                self.app._driver.send_message(key_event(key, self.app))  # type: ignore[union-attr]
+            else:
+                await self.pilot.press(key)
             await self._wall(pause)
 
     async def _type(self, step: Step) -> None:
@@ -178,7 +189,6 @@ class Player:
             if not self.realtime or waited >= EXPECT_SECONDS:
                 raise DemoError(f"{step.where}: expect: the screen does not show {text!r}; it shows:\n{shown}")
             await self._wall(EXPECT_STEP)  # at real speed the screen may still be catching up
-            await self.pilot.pause()
             waited += EXPECT_STEP
 
     async def _snapshot(self, step: Step) -> None:
@@ -204,6 +214,19 @@ class Player:
         self.app.show_sync_report(report)
         if report.errors:
             raise DemoError(f"{step.where}: {step.kind}: {report.errors[0]}")
+
+
+def key_event(key: str, app: K9playApp) -> events.Key:
+    """The event a terminal sends for ``key`` (a key name or one character), as Textual's pilot makes it."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    return event
 
 
 def screen_text(app: K9playApp) -> str:
