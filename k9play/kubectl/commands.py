@@ -239,6 +239,72 @@ def resolve_resources(args: list[str]) -> list[ResourceRequest]:
     return [ResourceRequest(rt, list(names)) for rt in kinds]
 
 
+Handler = Callable[["Kubectl", Flags, Result], None]
+
+
+def command_handlers() -> dict[str, Handler]:
+    """kubectl's commands that k9play runs, by verb (the prompt's completion offers these names)."""
+    from k9play.kubectl import (
+        annotate_patch,
+        describe_cmd,
+        diff,
+        exec_cmd,
+        explain,
+        get,
+        info,
+        logs,
+        nodes,
+        rollout,
+        services,
+        top,
+        workloads,
+    )
+    from k9play.kubectl import apply as apply_cmd
+    from k9play.kubectl import auth as auth_cmd
+    from k9play.kubectl import create as create_cmd
+    from k9play.kubectl import delete as delete_cmd
+    from k9play.kubectl import run as run_cmd
+
+    def create(k: Kubectl, flags: Flags, result: Result) -> None:
+        if flags.args[:1] in (["service"], ["svc"]):
+            services.create_service(k, flags, result)
+        else:
+            create_cmd.run(k, flags, result)
+
+    return {
+        "get": get.run,
+        "describe": describe_cmd.run,
+        "apply": apply_cmd.run,
+        "create": create,
+        "auth": auth_cmd.run,
+        "delete": delete_cmd.run,
+        "logs": logs.run,
+        "scale": workloads.scale,
+        "set": workloads.set_cmd,
+        "autoscale": workloads.autoscale,
+        "rollout": rollout.run,
+        "run": run_cmd.run,
+        "annotate": annotate_patch.annotate,
+        "replace": apply_cmd.run_replace,
+        "diff": diff.run,
+        "patch": annotate_patch.patch,
+        "wait": info.wait,
+        "version": info.version,
+        "cluster-info": info.cluster_info,
+        "config": info.config,
+        "api-resources": info.api_resources,
+        "explain": explain.run,
+        "exec": exec_cmd.run,
+        "expose": services.expose,
+        "cordon": nodes.cordon,
+        "uncordon": nodes.uncordon,
+        "drain": nodes.drain,
+        "taint": nodes.taint,
+        "label": nodes.label,
+        "top": top.run,
+    }
+
+
 class Kubectl:
     """kubectl over one simulated cluster."""
 
@@ -275,66 +341,9 @@ class Kubectl:
             result.code = 1
             return result
         verb, rest = argv[0], argv[1:]
-        from k9play.kubectl import (
-            annotate_patch,
-            describe_cmd,
-            diff,
-            exec_cmd,
-            explain,
-            get,
-            info,
-            logs,
-            nodes,
-            rollout,
-            services,
-            top,
-            workloads,
-        )
-        from k9play.kubectl import apply as apply_cmd
         from k9play.kubectl import auth as auth_cmd
-        from k9play.kubectl import create as create_cmd
-        from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import run as run_cmd
 
-        def create(k: Kubectl, flags: Flags, result: Result) -> None:
-            if flags.args[:1] in (["service"], ["svc"]):
-                services.create_service(k, flags, result)
-            else:
-                create_cmd.run(k, flags, result)
-
-        handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
-            "get": get.run,
-            "describe": describe_cmd.run,
-            "apply": apply_cmd.run,
-            "create": create,
-            "auth": auth_cmd.run,
-            "delete": delete_cmd.run,
-            "logs": logs.run,
-            "scale": workloads.scale,
-            "set": workloads.set_cmd,
-            "autoscale": workloads.autoscale,
-            "rollout": rollout.run,
-            "run": run_cmd.run,
-            "annotate": annotate_patch.annotate,
-            "replace": apply_cmd.run_replace,
-            "diff": diff.run,
-            "patch": annotate_patch.patch,
-            "wait": info.wait,
-            "version": info.version,
-            "cluster-info": info.cluster_info,
-            "config": info.config,
-            "api-resources": info.api_resources,
-            "explain": explain.run,
-            "exec": exec_cmd.run,
-            "expose": services.expose,
-            "cordon": nodes.cordon,
-            "uncordon": nodes.uncordon,
-            "drain": nodes.drain,
-            "taint": nodes.taint,
-            "label": nodes.label,
-            "top": top.run,
-        }
-        handler = handlers.get(verb)
+        handler = command_handlers().get(verb)
         if handler is None:
             result.error(f'error: unknown command "{verb}" for "kubectl"')
             result.code = 1
