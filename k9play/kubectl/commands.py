@@ -305,6 +305,28 @@ def command_handlers() -> dict[str, Handler]:
     }
 
 
+#: kubectl's global flags k9play honours, which may come before the command (``kubectl -n x get pods``)
+GLOBAL_VALUE_FLAGS = frozenset({"-n", "--namespace", "--as", "--as-group", "--token"})
+
+
+def _split_verb(argv: list[str]) -> tuple[str, list[str]]:
+    """The command and the rest, global flags given before the command moved after it."""
+    before: list[str] = []
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
+        word = argv[i]
+        before.append(word)
+        if word in GLOBAL_VALUE_FLAGS and i + 1 < len(argv):
+            before.append(argv[i + 1])
+            i += 1
+        i += 1
+    if i >= len(argv):
+        return "", before
+    rest = argv[i + 1:]
+    cut = rest.index("--") if "--" in rest else len(rest)  # not into a container's command
+    return argv[i], [*rest[:cut], *before, *rest[cut:]]
+
+
 class Kubectl:
     """kubectl over one simulated cluster."""
 
@@ -335,17 +357,18 @@ class Kubectl:
         argv = list(argv)
         if argv and argv[0] == "kubectl":
             argv = argv[1:]
-        result = Result()
-        if not argv:
-            result.error("error: You must specify a command (get, describe, apply, delete).")
-            result.code = 1
-            return result
-        verb, rest = argv[0], argv[1:]
         from k9play.kubectl import auth as auth_cmd
+        from k9play.kubectl import usage
 
-        handler = command_handlers().get(verb)
+        result = Result()
+        verb, rest = _split_verb(argv)
+        if not verb:
+            result.write(usage.ROOT_HELP)  # the root command runs its help
+            return result
+        handlers = command_handlers()
+        handler = handlers.get(verb)
         if handler is None:
-            result.error(f'error: unknown command "{verb}" for "kubectl"')
+            result.error(usage.unknown_command(verb, set(handlers)))
             result.code = 1
             return result
         saved_store, saved_user = self.store, self.user
