@@ -61,10 +61,7 @@ VERB_FLAGS: dict[str, str] = {
     "apply": "all cascade dry-run field-manager filename force force-conflicts grace-period kustomize output "
              "overwrite prune recursive selector server-side template timeout validate wait",
     "create": "dry-run edit field-manager filename kustomize output raw recursive save-config selector template "
-              "validate image replicas port from from-literal from-file from-env-file type cert key "
-              "docker-server docker-username docker-password docker-email verb resource resource-name "
-              "non-resource-url aggregation-rule role clusterrole user group serviceaccount hard scopes tcp "
-              "clusterip node-port external-name",
+              "validate",
     "logs": "all-containers all-pods container follow ignore-errors limit-bytes max-log-requests "
             "pod-running-timeout prefix previous selector since since-time tail timestamps",
     "exec": "container filename pod-running-timeout quiet stdin tty",
@@ -96,6 +93,18 @@ VERB_FLAGS: dict[str, str] = {
     "taint": "all dry-run output overwrite selector validate",
     "top": "all-namespaces containers field-selector no-headers selector sort-by sum",
     "auth": "all-namespaces list no-headers quiet subresource",
+}
+#: ``create SUBCOMMAND``'s flags: the printing ones, and each generator's own
+CREATE_COMMON = "dry-run field-manager output save-config template validate"
+CREATE_FLAGS: dict[str, str] = {
+    "deployment": "image port replicas", "job": "from image", "configmap": "from-env-file from-file from-literal",
+    "secret": "cert docker-email docker-password docker-server docker-username from-env-file from-file "
+              "from-literal key type",
+    "role": "resource resource-name verb",
+    "clusterrole": "aggregation-rule non-resource-url resource resource-name verb",
+    "rolebinding": "clusterrole group role serviceaccount user",
+    "clusterrolebinding": "clusterrole group serviceaccount user",
+    "quota": "hard scopes", "service": "clusterip external-name node-port tcp",
 }
 #: kubectl's global flags that k9play honours on every command (inherited: offered after the command's own)
 GLOBAL_FLAGS = "as as-group namespace token"
@@ -193,7 +202,10 @@ def _flag_words(line: Line) -> list[str]:
     a flag already given is not offered again unless it repeats."""
     specs = _specs(line.verb)
     out: list[str] = []
-    for names in (VERB_FLAGS.get(line.verb, ""), GLOBAL_FLAGS):
+    own = VERB_FLAGS.get(line.verb, "")
+    if line.verb == "create" and line.path:
+        own = f"{CREATE_COMMON} {CREATE_FLAGS.get(line.path[0], '')}"
+    for names in (own, GLOBAL_FLAGS):
         for long in sorted(names.split()):
             spec = specs.get(f"--{long}")
             if spec is None or (spec[0] in line.flags and spec[0] not in REPEATABLE):

@@ -137,3 +137,11 @@ def test_a_user_who_may_not_list_gets_no_names(cluster):
     acting = ActingCluster(cluster, UserInfo("nobody", ("system:authenticated",)))
     assert complete(acting.store, ["get", "pods"], "", "default") == []
     assert complete(acting.store, ["get"], "po", "default")[0] == "pods", "types need no list"
+
+
+def test_create_offers_its_subcommands_flags(cluster):
+    assert "--image" not in comp(cluster, "create --")
+    assert "--filename" in comp(cluster, "create --")
+    assert comp(cluster, "create deployment web --re") == ["--replicas"]
+    assert comp(cluster, "create secret generic s --from") == ["--from-env-file", "--from-file", "--from-literal"]
+    assert "--filename" not in comp(cluster, "create deployment web --")
