@@ -157,6 +157,10 @@ async def test_escape_from_kubectl_output_returns_to_the_page_it_was_opened_over
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is describe
+        await pilot.press("colon", "up")
+        assert prompt_text(app) == "kubectl nope", "↑ recalls lines over a page too"
+        await pilot.press("escape")
+        await pilot.pause()
         await command(pilot, "pods")
         assert isinstance(app.screen, BrowserScreen), "a view still starts a new page stack"
         assert len(app.screen_stack) == 1
