@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from k9play.cluster import Cluster
 from k9play.manifests.applier import apply_object
 from k9play.tui.app import K9playApp
-from textual.widgets import Input
-
 from k9play.tui.screens import BrowserScreen, DetailScreen, PulsesScreen, XRayScreen
 from k9play.tui.screens.logs import LogsScreen
 from k9play.tui.screens.prompt import PromptScreen
