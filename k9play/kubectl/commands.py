@@ -239,6 +239,94 @@ def resolve_resources(args: list[str]) -> list[ResourceRequest]:
     return [ResourceRequest(rt, list(names)) for rt in kinds]
 
 
+Handler = Callable[["Kubectl", Flags, Result], None]
+
+
+def command_handlers() -> dict[str, Handler]:
+    """kubectl's commands that k9play runs, by verb (the prompt's completion offers these names)."""
+    from k9play.kubectl import (
+        annotate_patch,
+        describe_cmd,
+        diff,
+        exec_cmd,
+        explain,
+        get,
+        info,
+        logs,
+        nodes,
+        rollout,
+        services,
+        top,
+        workloads,
+    )
+    from k9play.kubectl import apply as apply_cmd
+    from k9play.kubectl import auth as auth_cmd
+    from k9play.kubectl import create as create_cmd
+    from k9play.kubectl import delete as delete_cmd
+    from k9play.kubectl import run as run_cmd
+
+    def create(k: Kubectl, flags: Flags, result: Result) -> None:
+        if flags.args[:1] in (["service"], ["svc"]):
+            services.create_service(k, flags, result)
+        else:
+            create_cmd.run(k, flags, result)
+
+    return {
+        "get": get.run,
+        "describe": describe_cmd.run,
+        "apply": apply_cmd.run,
+        "create": create,
+        "auth": auth_cmd.run,
+        "delete": delete_cmd.run,
+        "logs": logs.run,
+        "scale": workloads.scale,
+        "set": workloads.set_cmd,
+        "autoscale": workloads.autoscale,
+        "rollout": rollout.run,
+        "run": run_cmd.run,
+        "annotate": annotate_patch.annotate,
+        "replace": apply_cmd.run_replace,
+        "diff": diff.run,
+        "patch": annotate_patch.patch,
+        "wait": info.wait,
+        "version": info.version,
+        "cluster-info": info.cluster_info,
+        "config": info.config,
+        "api-resources": info.api_resources,
+        "explain": explain.run,
+        "exec": exec_cmd.run,
+        "expose": services.expose,
+        "cordon": nodes.cordon,
+        "uncordon": nodes.uncordon,
+        "drain": nodes.drain,
+        "taint": nodes.taint,
+        "label": nodes.label,
+        "top": top.run,
+    }
+
+
+#: kubectl's global flags k9play honours, which may come before the command (``kubectl -n x get pods``)
+GLOBAL_VALUE_FLAGS = frozenset({"-n", "--namespace", "--as", "--as-group", "--token"})
+
+
+def _split_verb(argv: list[str]) -> tuple[str, list[str]]:
+    """The command and the rest, global flags given before the command moved after it."""
+    before: list[str] = []
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
+        word = argv[i]
+        before.append(word)
+        if word in GLOBAL_VALUE_FLAGS and i + 1 < len(argv):
+            before.append(argv[i + 1])
+            i += 1
+        i += 1
+    if i >= len(argv):
+        return "", before
+    rest = argv[i + 1:]
+    cut = rest.index("--") if "--" in rest else len(rest)  # not into a container's command
+    return argv[i], [*rest[:cut], *before, *rest[cut:]]
+
+
 class Kubectl:
     """kubectl over one simulated cluster."""
 
@@ -269,74 +357,18 @@ class Kubectl:
         argv = list(argv)
         if argv and argv[0] == "kubectl":
             argv = argv[1:]
-        result = Result()
-        if not argv:
-            result.error("error: You must specify a command (get, describe, apply, delete).")
-            result.code = 1
-            return result
-        verb, rest = argv[0], argv[1:]
-        from k9play.kubectl import (
-            annotate_patch,
-            describe_cmd,
-            diff,
-            exec_cmd,
-            explain,
-            get,
-            info,
-            logs,
-            nodes,
-            rollout,
-            services,
-            top,
-            workloads,
-        )
-        from k9play.kubectl import apply as apply_cmd
         from k9play.kubectl import auth as auth_cmd
-        from k9play.kubectl import create as create_cmd
-        from k9play.kubectl import delete as delete_cmd
-        from k9play.kubectl import run as run_cmd
+        from k9play.kubectl import usage
 
-        def create(k: Kubectl, flags: Flags, result: Result) -> None:
-            if flags.args[:1] in (["service"], ["svc"]):
-                services.create_service(k, flags, result)
-            else:
-                create_cmd.run(k, flags, result)
-
-        handlers: dict[str, Callable[[Kubectl, Flags, Result], None]] = {
-            "get": get.run,
-            "describe": describe_cmd.run,
-            "apply": apply_cmd.run,
-            "create": create,
-            "auth": auth_cmd.run,
-            "delete": delete_cmd.run,
-            "logs": logs.run,
-            "scale": workloads.scale,
-            "set": workloads.set_cmd,
-            "autoscale": workloads.autoscale,
-            "rollout": rollout.run,
-            "run": run_cmd.run,
-            "annotate": annotate_patch.annotate,
-            "replace": apply_cmd.run_replace,
-            "diff": diff.run,
-            "patch": annotate_patch.patch,
-            "wait": info.wait,
-            "version": info.version,
-            "cluster-info": info.cluster_info,
-            "config": info.config,
-            "api-resources": info.api_resources,
-            "explain": explain.run,
-            "exec": exec_cmd.run,
-            "expose": services.expose,
-            "cordon": nodes.cordon,
-            "uncordon": nodes.uncordon,
-            "drain": nodes.drain,
-            "taint": nodes.taint,
-            "label": nodes.label,
-            "top": top.run,
-        }
+        result = Result()
+        verb, rest = _split_verb(argv)
+        if not verb:
+            result.write(usage.ROOT_HELP)  # the root command runs its help
+            return result
+        handlers = command_handlers()
         handler = handlers.get(verb)
         if handler is None:
-            result.error(f'error: unknown command "{verb}" for "kubectl"')
+            result.error(usage.unknown_command(verb, set(handlers)))
             result.code = 1
             return result
         saved_store, saved_user = self.store, self.user

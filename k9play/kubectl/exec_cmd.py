@@ -9,7 +9,7 @@ code N`` and becomes kubectl's own exit code. Simulated time does not pass while
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from k9play.api import errors
 from k9play.api.meta import Obj
@@ -37,7 +37,7 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
     if not argv:
         raise CommandError("you must specify at least one command for the container")
     ns = k.namespace_of(flags)
-    pod = _pod_for(k, flags.args[0], ns)
+    pod = attachable_pod(k.store, flags.args[0], ns)
     container = flags.get("container")
     if container is None:
         container = default_container(pod)
@@ -67,13 +67,14 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
         result.code = out.code
 
 
-def _pod_for(k: Kubectl, ref: str, ns: str) -> Obj:
-    """A pod by name, or the first pod of ``TYPE/NAME`` (``attachablePodForObject``)."""
+def attachable_pod(store: Any, ref: str, ns: str) -> Obj:
+    """A pod by name, or the first pod of ``TYPE/NAME`` (``attachablePodForObject``); ``store`` is
+    the store or its authorizing facade (the prompt's completion asks as the acting user)."""
     kind, sep, name = ref.partition("/")
     if not sep:
         kind, name = "pod", ref
     rt = resolve_type(kind)
-    obj = k.store.try_get(rt.kind, name, ns)
+    obj = store.try_get(rt.kind, name, ns)
     if obj is None:
         raise CommandError(errors.not_found(rt.resource, name).kubectl_text(), verbatim=True)
     if rt.kind == "Pod":
@@ -84,7 +85,7 @@ def _pod_for(k: Kubectl, ref: str, ns: str) -> Obj:
             else selector_from_spec(spec.get("selector"))
     except (KeyError, ValueError):
         raise CommandError(f"cannot attach to {rt.kind}: selector for {rt.kind} not implemented") from None
-    pods = [p for p in k.store.list("Pod", ns, sel) if not p["metadata"].get("deletionTimestamp")]
+    pods = [p for p in store.list("Pod", ns, sel) if not p["metadata"].get("deletionTimestamp")]
     if not pods:
         raise CommandError(f"no pods found for {ref}" if rt.kind != "Service" else
                            f"cannot attach to *v1.Service: no pods found for service {name}")

@@ -67,11 +67,11 @@ def start_session(k: Kubectl, argv: list[str]) -> ExecSession | None:
     if not (flags.has("stdin") or flags.has("tty")) or len(flags.args) != 1 or len(command) != 1 \
             or command[0] not in SHELLS:
         return None
-    from k9play.kubectl.exec_cmd import _pod_for
+    from k9play.kubectl.exec_cmd import attachable_pod
 
     ns = flags.get("namespace") or k.namespace
     try:
-        pod = _pod_for(k, flags.args[0], ns)
+        pod = attachable_pod(k.store, flags.args[0], ns)
     except CommandError:
         return None
     name = pod["metadata"]["name"]

@@ -28,10 +28,11 @@ from k9play.api.store import WatchEvent
 from k9play.cluster import Cluster
 from k9play.kubectl.acting import ActingCluster
 from k9play.manifests.sync import FolderSync, SyncReport
-from k9play.tui.commands import AppCommand
+from k9play.tui.commands import AppCommand, CommandError, KubectlCommand, parse
 from k9play.tui.keymap import load_keymap
 from k9play.tui.screens import BrowserScreen, HelpScreen
 from k9play.tui.screens.browser import binding_chains
+from k9play.tui.screens.prompt import PromptScreen
 from k9play.tui.skins import K9S_COLORS as K9S_COLORS  # re-exported: the stock look lives in skins.py
 from k9play.tui.skins import K9S_THEME as K9S_THEME
 from k9play.tui.skins import STOCK_THEME, Skin, SkinError, bundled_skins, derive_k9s_colors, resolve_skin
@@ -61,7 +62,7 @@ class K9playApp(TimeControlledApp):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+c", "quit", "Quit", priority=True, show=False, key_display="ctrl-c"),
         # k9s' prompt opens from any view: on a page over the table (xray, pulses, sources, describe …)
-        # ``:`` goes back to the table and opens it there (the browser's own binding wins on the table)
+        # it opens over that page (the browser's own binding wins on the table)
         Binding("colon", "command_anywhere", "Command", show=False, key_display=":"),
     ]
 
@@ -211,10 +212,25 @@ class K9playApp(TimeControlledApp):
         return super().check_action(action, parameters)
 
     def action_command_anywhere(self) -> None:
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
-            self.pop_screen()
-        if isinstance(self.screen, BrowserScreen):
-            self.screen.action_command()
+        browser = self.browser
+        self.push_screen(PromptScreen(browser.complete_command, browser.prompt_history, cursor_blink=self.realtime),
+                         callback=self._prompt_entered)
+
+    def _prompt_entered(self, text: str | None) -> None:
+        """A line entered over a page: a kubectl line is a one-off output, so it (and a clock, help
+        or quit command, or an error) stays over the page, and esc comes back to it; a view goes
+        back to the table and opens there, a new page stack (k9s ``clearStack``)."""
+        if not text:
+            return
+        if not isinstance(parse(text), KubectlCommand | AppCommand | CommandError):
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
+                self.pop_screen()
+        self.browser.run_command(text)
+
+    @property
+    def browser(self) -> BrowserScreen:
+        """The table: the root of the page stack."""
+        return next(s for s in self.screen_stack if isinstance(s, BrowserScreen))
 
     # -------------------------------------------------------------------- user
     @property

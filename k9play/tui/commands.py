@@ -250,8 +250,7 @@ def parse(text: str) -> Command:
             argv = shlex.split(text.strip().removeprefix(":"))[1:]
         except ValueError as e:
             return CommandError(f"kubectl: {e}")
-        return KubectlCommand(tuple(argv), text.strip().removeprefix(":")) if argv else \
-            CommandError("usage: kubectl COMMAND [ARGS…] (e.g. kubectl get pods -o wide)")
+        return KubectlCommand(tuple(argv), text.strip().removeprefix(":"))  # none: kubectl's help
     app = APP_COMMANDS.get(head) or APP_COMMANDS.get(head.lower())
     if app == "speed":
         return _speed(head, args)

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from k9play.api.resources import ResourceType, by_kind
+from k9play.kubectl.completion import complete
 from k9play.kubectl.container_columns import CONTAINER
 from k9play.tui.commands import (
     ALL,
@@ -115,8 +116,9 @@ class BrowserScreen(TableKeys):
         yield ResourceTable(id="table")
         yield SyncErrors(self.k9.folder_sync)
         yield CommandBar(cursor_blink=self.k9.realtime,
-                         completions={"command": self._complete_command, "filter": lambda _: self.filter_history},
-                         history={"command": self._prompt_history, "filter": lambda: self.filter_history})
+                         completions={"command": self.complete_command,
+                                      "filter": lambda _before, _last: self.filter_history},
+                         history={"command": self.prompt_history, "filter": lambda: self.filter_history})
         yield Crumbs()
         yield Flash(self.k9.flash_message)
 
@@ -268,10 +270,13 @@ class BrowserScreen(TableKeys):
     def on_command_bar_run(self, event: CommandBar.Run) -> None:
         self.run_command(event.text)
 
-    def _complete_command(self, before: list[str]) -> list[str]:
-        """First word: every command name; after a resource: the namespaces, then ``all``."""
+    def complete_command(self, before: list[str], last: str = "") -> list[str]:
+        """First word: every command name; after a resource: the namespaces, then ``all``; a
+        kubectl line: what kubectl's shell completion offers, in the namespace the line runs in."""
         if not before:
             return command_words()
+        if before[0] == "kubectl":
+            return complete(self.k9.acting.store, before[1:], last, self.k9.namespace or "default")
         if resolve(before[0]) is None:
             return []
         return [*(o["metadata"]["name"] for o in self.k9.cluster.store.list("Namespace")), ALL]
@@ -315,7 +320,7 @@ class BrowserScreen(TableKeys):
             self.reopen(ViewState(rt, namespace, query=cmd.query))
             self._ran(cmd.line or text, remember)
 
-    def _prompt_history(self) -> list[str]:
+    def prompt_history(self) -> list[str]:
         """What ↑ walks through at the prompt: views and kubectl lines, newest first, no repeats."""
         return list(dict.fromkeys(reversed(self.typed)))
 

@@ -20,24 +20,31 @@ from textual.widgets import Input, Label
 Mode = Literal["command", "filter"]
 
 
-class PrefixSuggester(Suggester):
-    """Completes the last word from ``words(first_words)`` — a callable, so the namespaces
-    offered after ``:pods `` are the ones that exist now."""
+#: ``words(earlier_words, last_word)``: the candidates for the word being typed
+Completer = Callable[[list[str], str], list[str]]
 
-    def __init__(self, words: Callable[[list[str]], list[str]], *, whole: bool = False) -> None:
+
+class PrefixSuggester(Suggester):
+    """Completes the last word from ``words(first_words, last_word)`` — a callable, so the
+    namespaces offered after ``:pods `` are the ones that exist now (and ``deploy/ng`` can
+    complete to the names of that type)."""
+
+    def __init__(self, words: Completer, *, whole: bool = False) -> None:
         super().__init__(use_cache=False, case_sensitive=False)
         self.words = words
         self.whole = whole  # complete the whole value (filters), not its last word
 
     async def get_suggestion(self, value: str) -> str | None:
         if self.whole:
-            return next((w for w in self.words([]) if w.lower().startswith(value) and len(w) > len(value)), None) \
-                if value else None
+            if not value:
+                return None
+            return next((w for w in self.words([], value) if w.lower().startswith(value) and len(w) > len(value)),
+                        None)
         head, sep, last = value.rpartition(" ")
         before = head.split() if sep else []
         if not last and not before:
             return None
-        for word in self.words(before):
+        for word in self.words(before, last):
             if word.lower().startswith(last) and word.lower() != last:
                 return value + word[len(last):]
         return None
@@ -91,7 +98,7 @@ class CommandBar(Horizontal):
             self.text = text
 
     def __init__(self, *, cursor_blink: bool = True,
-                 completions: dict[Mode, Callable[[list[str]], list[str]]] | None = None,
+                 completions: dict[Mode, Completer] | None = None,
                  history: dict[Mode, Callable[[], list[str]]] | None = None) -> None:
         super().__init__()
         self._cursor_blink = cursor_blink
