@@ -10,7 +10,7 @@ import yaml
 from k9play.kubectl.commands import Kubectl, parse_flags, resolve_resources
 from k9play.kubectl.printers import tabulate, to_yaml
 from k9play.manifests.applier import apply_object
-from tests.helpers import deployment, new_cluster
+from tests.helpers import deployment, new_cluster, pod
 
 
 @pytest.fixture
@@ -95,6 +95,21 @@ def test_apply_create_configure_unchanged_and_delete(tmp_path):
     assert r.code == 1 and r.err == (f'Error from server (NotFound): error when deleting "{f}": '
                                      'deployments.apps "web" not found\n')
     assert k.run(["delete", "ns", "kube-public"]).out == 'namespace "kube-public" deleted\n'
+
+
+def test_apply_of_an_unchanged_running_pod_is_unchanged(tmp_path):
+    """The kubelet's status holds nulls (``lastProbeTime: null``); decoding the apply request
+    must not drop them from the kept status and bump the pod's resourceVersion."""
+    c = new_cluster()
+    k = Kubectl(c, wait=lambda done, timeout: done())
+    f = tmp_path / "pod.yaml"
+    f.write_text(yaml.safe_dump(pod("web", image="nginx:1.27.0")))
+    assert k.run(["apply", "-f", str(f)]).out == "pod/web created\n"
+    c.advance_sync(30)
+    live = c.store.get("Pod", "web", "default")
+    assert any("lastProbeTime" in cond and cond["lastProbeTime"] is None for cond in live["status"]["conditions"])
+    assert k.run(["apply", "-f", str(f)]).out == "pod/web unchanged\n"
+    assert c.store.get("Pod", "web", "default")["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"]
 
 
 def test_apply_keeps_fields_the_manifest_does_not_own(tmp_path):
