@@ -89,6 +89,10 @@ class ResourceActions(Screen[None]):
         """The marked rows, else the row under the cursor (empty when the table is empty)."""
         raise NotImplementedError
 
+    def selected_container(self) -> tuple[Key, str] | None:
+        """On a pod's containers page: (pod key, container name) under the cursor."""
+        return None
+
     @property
     def k9(self) -> K9playApp:
         return cast("K9playApp", self.app)
@@ -179,9 +183,10 @@ class ResourceActions(Screen[None]):
             self.k9.flash(note, "error")
             return
         names = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
-        container = default_container(pod)
+        picked = self.selected_container()  # the containers page: the row's container, init ones too
+        container = picked[1] if picked is not None else default_container(pod)
         annotated = "kubectl.kubernetes.io/default-container" in (pod["metadata"].get("annotations") or {})
-        if len(names) > 1 and not annotated:
+        if picked is None and len(names) > 1 and not annotated:
             note = f'Defaulted container "{container}" out of: {", ".join(names)}'
         if note:
             self.k9.flash(note)
