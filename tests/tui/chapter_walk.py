@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from k9play.cli import first_namespace
@@ -59,10 +60,24 @@ class Walk:
         await self.pilot.pause()
 
     async def command(self, line: str) -> None:
-        """``:line`` then enter, from wherever the user is (the prompt opens over any view)."""
+        """``:line`` then enter, from wherever the user is (the prompt opens over any view).
+        Long lines are pasted, as one copies them from a README (typing them key by key
+        costs the test seconds)."""
         while not isinstance(self.app.screen, BrowserScreen):
             await self.press("escape")
-        await self.press("colon", *line, "enter")
+        await self.type("colon", line)
+        await self.press("enter")
+
+    async def type(self, opener: str, text: str) -> None:
+        """Press ``opener`` (``colon``, ``slash``) and enter ``text`` in the prompt it opens."""
+        await self.press(opener)
+        if len(text) <= 12:
+            await self.press(*text)
+            return
+        focused = self.app.focused
+        assert focused is not None
+        focused.post_message(events.Paste(text))
+        await self.pilot.pause()
 
     async def wait(self, seconds: float) -> None:
         """The user waits: virtual time passes and the screens catch up, as the pump does."""
