@@ -88,6 +88,7 @@ async def test_walk_02_pods(tmp_path: Path) -> None:
         await w.press(*"echo hello; cat /etc/hostname; env", "enter")
         text = w.text()
         assert "│ hello" in text and "│ busybox-nginx" in text and "HOSTNAME=busybox-nginx" in text
+        assert "KUBERNETES_SERVICE_HOST=10.96.0.1" in text, "the kubelet's Service variables"
         await w.press(*"exit", "enter")
 
         # Break it: `!` → crash on busybox-nginx, container busybox: RESTARTS becomes 1 and `p`
