@@ -7,6 +7,7 @@ import json
 import pytest
 import yaml
 
+from k9play.api.meta import human_duration, parse_time
 from k9play.kubectl.commands import Kubectl, parse_flags, resolve_resources
 from k9play.kubectl.printers import tabulate, to_yaml
 from k9play.manifests.applier import apply_object
@@ -153,3 +154,21 @@ def test_flag_parsing_forms():
     reqs = resolve_resources(["pod/a", "deploy/b", "po/c"])
     assert [(r.rt.kind, r.names) for r in reqs] == [("Pod", ["a", "c"]), ("Deployment", ["b"])]
     assert [r.rt.kind for r in resolve_resources(["all"])][:3] == ["Pod", "Service", "DaemonSet"]
+
+
+def test_get_events_last_seen_is_only_the_last_occurrence():
+    """printEvent: LAST SEEN is the age of the last occurrence; COUNT and FIRST SEEN are wide
+    columns ("(x3 over 1m)" is kubectl describe's and kubectl events' wording, not get's)."""
+    c = new_cluster()
+    k = Kubectl(c)
+    k.run(["run", "bad", "--image=nginx:1.161"])
+    c.advance_sync(70)
+    ev = next(e for e in c.store.list("Event", "default") if e["reason"] == "Pulling")
+    assert ev["count"] == 3
+    last, first = (human_duration(c.clock.now() - parse_time(ev[f])) for f in ("lastTimestamp", "firstTimestamp"))
+    assert last != first
+    row = k.run(["get", "events", "--field-selector", "reason=Pulling"]).out.splitlines()[1]
+    assert row.split()[:4] == [last, "Normal", "Pulling", "pod/bad"] and "(x" not in row
+    wide = k.run(["get", "events", "--field-selector", "reason=Pulling", "-o", "wide"]).out.splitlines()
+    assert wide[0].split()[-4:] == ["FIRST", "SEEN", "COUNT", "NAME"]
+    assert wide[1].split()[0] == last and wide[1].split()[-3:-1] == [first, "3"]
