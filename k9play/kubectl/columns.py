@@ -439,15 +439,14 @@ def _event_time(ev: Obj, field: str) -> float | None:
 
 
 def event_last_seen(ev: Obj, now: float) -> str:
-    last = _event_time(ev, "lastTimestamp")
-    first = _event_time(ev, "firstTimestamp")
-    count = int(ev.get("count") or 1)
+    """The apiserver's ``printEvent``: the age of the last occurrence (a series' last
+    observation), and nothing else; the count and first sighting are ``-o wide`` columns
+    (``kubectl describe`` and ``kubectl events`` are the ones that write "(xN over …)")."""
+    observed = (ev.get("series") or {}).get("lastObservedTime")
+    last = parse_time(observed) if observed else _event_time(ev, "lastTimestamp")
     if last is None:
-        return "<unknown>"
-    text = human_duration(now - last)
-    if count > 1 and first is not None:
-        return f"{text} (x{count} over {human_duration(last - first)})"
-    return text
+        last = _event_time(ev, "firstTimestamp")
+    return "<unknown>" if last is None else human_duration(now - last)
 
 
 def event_object(ev: Obj, now: float) -> str:

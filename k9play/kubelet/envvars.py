@@ -12,6 +12,8 @@ import binascii
 import re
 from typing import TYPE_CHECKING, Any
 
+from k9play.kubelet.service_env import service_env
+
 if TYPE_CHECKING:
     from k9play.api.store import ObjectStore
 
@@ -72,10 +74,23 @@ def field_value(pod: Obj, path: str) -> str:
 
 
 def build_env(store: ObjectStore, pod: Obj, container: Obj) -> dict[str, str]:
-    """The environment of ``container``; raises :class:`ConfigError` on a missing reference."""
+    """The environment of ``container``; raises :class:`ConfigError` on a missing reference.
+
+    As the kubelet's ``makeEnvironmentVariables``: ``envFrom``, then ``env`` (whose ``$(VAR)``
+    may also name a Service variable), then the Service variables the container did not set."""
     ns = (pod.get("metadata") or {}).get("namespace", "default")
     env: dict[str, str] = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                            "HOSTNAME": (pod.get("metadata") or {}).get("name", "")}
+    services = service_env(store, pod)
+    declared = _declared_env(store, pod, container, ns, services)
+    env.update(declared)
+    env.update({k: v for k, v in services.items() if k not in declared})
+    return env
+
+
+def _declared_env(store: ObjectStore, pod: Obj, container: Obj, ns: str, services: dict[str, str]) -> dict[str, str]:
+    """``envFrom`` and ``env`` in order; ``$(VAR)`` sees these and the Service variables."""
+    env: dict[str, str] = {}
     for src in container.get("envFrom") or []:
         prefix = src.get("prefix", "")
         for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
@@ -92,7 +107,7 @@ def build_env(store: ObjectStore, pod: Obj, container: Obj) -> dict[str, str]:
     for var in container.get("env") or []:
         name = var.get("name", "")
         if "value" in var:
-            env[name] = expand(str(var["value"]), env)
+            env[name] = expand(str(var["value"]), {**services, **env})
             continue
         vf = var.get("valueFrom") or {}
         if "fieldRef" in vf:

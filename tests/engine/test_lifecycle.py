@@ -95,6 +95,44 @@ def test_namespace_deletion_removes_everything_in_it():
     assert c.store.list("Pod", "dev") == [] and c.store.list("ConfigMap", "dev") == []
 
 
+def test_namespace_deletion_takes_the_controllers_time():
+    """kube-controller-manager empties a deleted namespace after 5 s and, while a pod with the
+    default 30 s grace period may still run, looks again only after 30/2 + 1 = 16 s: a
+    namespace with a running nginx pod lingers Terminating ~21 s, as on a real cluster."""
+    c = new_cluster()
+    apply_object(c.store, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    web = pod("web", image="nginx:1.27.0")
+    web["metadata"]["namespace"] = "dev"
+    apply_object(c.store, web)
+    apply_object(c.store, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "dev"}})
+    c.advance_sync(20)
+    c.store.delete("Namespace", "dev")
+    c.advance_sync(4.9)
+    assert not c.store.get("Pod", "web", "dev")["metadata"].get("deletionTimestamp"), "not yet emptied"
+    assert c.store.try_get("ConfigMap", "cfg", "dev") is not None
+    c.advance_sync(0.2)
+    assert c.store.get("Pod", "web", "dev")["metadata"].get("deletionTimestamp"), "emptied at 5 s"
+    assert c.store.try_get("ConfigMap", "cfg", "dev") is None
+    c.advance_sync(2)
+    assert c.store.list("Pod", "dev") == []
+    assert c.store.get("Namespace", "dev")["status"]["phase"] == "Terminating", "until the 16 s re-check"
+    c.advance_sync(13.8)  # 20.9 s after the deletion
+    assert c.store.try_get("Namespace", "dev") is not None
+    c.advance_sync(0.2)
+    assert c.store.try_get("Namespace", "dev") is None
+
+
+def test_an_empty_namespace_goes_after_the_5s_grace():
+    c = new_cluster()
+    apply_object(c.store, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    c.advance_sync(2)
+    c.store.delete("Namespace", "dev")
+    c.advance_sync(4.9)
+    assert c.store.get("Namespace", "dev")["status"]["phase"] == "Terminating"
+    c.advance_sync(0.2)
+    assert c.store.try_get("Namespace", "dev") is None
+
+
 def test_runs_are_deterministic():
     def run() -> list[tuple[str, str]]:
         c = new_cluster()

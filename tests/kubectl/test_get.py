@@ -7,10 +7,11 @@ import json
 import pytest
 import yaml
 
+from k9play.api.meta import human_duration, parse_time
 from k9play.kubectl.commands import Kubectl, parse_flags, resolve_resources
 from k9play.kubectl.printers import tabulate, to_yaml
 from k9play.manifests.applier import apply_object
-from tests.helpers import deployment, new_cluster
+from tests.helpers import deployment, new_cluster, pod
 
 
 @pytest.fixture
@@ -97,6 +98,21 @@ def test_apply_create_configure_unchanged_and_delete(tmp_path):
     assert k.run(["delete", "ns", "kube-public"]).out == 'namespace "kube-public" deleted\n'
 
 
+def test_apply_of_an_unchanged_running_pod_is_unchanged(tmp_path):
+    """The kubelet's status holds nulls (``lastProbeTime: null``); decoding the apply request
+    must not drop them from the kept status and bump the pod's resourceVersion."""
+    c = new_cluster()
+    k = Kubectl(c, wait=lambda done, timeout: done())
+    f = tmp_path / "pod.yaml"
+    f.write_text(yaml.safe_dump(pod("web", image="nginx:1.27.0")))
+    assert k.run(["apply", "-f", str(f)]).out == "pod/web created\n"
+    c.advance_sync(30)
+    live = c.store.get("Pod", "web", "default")
+    assert any("lastProbeTime" in cond and cond["lastProbeTime"] is None for cond in live["status"]["conditions"])
+    assert k.run(["apply", "-f", str(f)]).out == "pod/web unchanged\n"
+    assert c.store.get("Pod", "web", "default")["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"]
+
+
 def test_apply_keeps_fields_the_manifest_does_not_own(tmp_path):
     c = new_cluster()
     k = Kubectl(c)
@@ -138,3 +154,21 @@ def test_flag_parsing_forms():
     reqs = resolve_resources(["pod/a", "deploy/b", "po/c"])
     assert [(r.rt.kind, r.names) for r in reqs] == [("Pod", ["a", "c"]), ("Deployment", ["b"])]
     assert [r.rt.kind for r in resolve_resources(["all"])][:3] == ["Pod", "Service", "DaemonSet"]
+
+
+def test_get_events_last_seen_is_only_the_last_occurrence():
+    """printEvent: LAST SEEN is the age of the last occurrence; COUNT and FIRST SEEN are wide
+    columns ("(x3 over 1m)" is kubectl describe's and kubectl events' wording, not get's)."""
+    c = new_cluster()
+    k = Kubectl(c)
+    k.run(["run", "bad", "--image=nginx:1.161"])
+    c.advance_sync(70)
+    ev = next(e for e in c.store.list("Event", "default") if e["reason"] == "Pulling")
+    assert ev["count"] == 3
+    last, first = (human_duration(c.clock.now() - parse_time(ev[f])) for f in ("lastTimestamp", "firstTimestamp"))
+    assert last != first
+    row = k.run(["get", "events", "--field-selector", "reason=Pulling"]).out.splitlines()[1]
+    assert row.split()[:4] == [last, "Normal", "Pulling", "pod/bad"] and "(x" not in row
+    wide = k.run(["get", "events", "--field-selector", "reason=Pulling", "-o", "wide"]).out.splitlines()
+    assert wide[0].split()[-4:] == ["FIRST", "SEEN", "COUNT", "NAME"]
+    assert wide[1].split()[0] == last and wide[1].split()[-3:-1] == [first, "3"]

@@ -56,6 +56,20 @@ def rolled_out(cluster: Cluster) -> Cluster:
 
 
 # ------------------------------------------------------------------ deleting
+async def test_dialogs_dim_the_view_instead_of_hiding_it(rolled_out: Cluster, make_app: AppFactory) -> None:
+    """As k9s' modals: the table stays readable around the dialog (the app's opaque Screen
+    rule must not override the dialog's half-transparent background)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, DeleteDialog)
+        text = screen_text(app)
+        assert "<Delete>" in text and "pods(default)" in text and "NAME" in text
+        assert app.screen.styles.background.a < 1
+
+
 async def test_delete_dialog_cancel_then_confirm(rolled_out: Cluster, make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
