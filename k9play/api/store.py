@@ -469,6 +469,8 @@ class ObjectStore:
                         "is being deleted"
                     )
             self.admission.admit("UPDATE", rt, new, cur, self, field_validation)
+            if rt.kind in STATUS_KINDS and "status" in cur:
+                new["status"] = copy_obj(cur["status"])  # as stored: decoding drops nulls (lastProbeTime: null)
             if rt.kind in GENERATION_KINDS and _spec_changed(cur, new):
                 m["generation"] = cm.get("generation", 1) + 1
         new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]
