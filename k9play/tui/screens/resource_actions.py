@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from k9play.api import errors
+from k9play.api.meta import Obj
 from k9play.api.resources import ResourceType
 from k9play.kubectl import verbs
 from k9play.kubectl.drain import Drain, DrainOptions
@@ -88,6 +89,17 @@ class ResourceActions(Screen[None]):
     def selected_keys(self) -> list[Key]:
         """The marked rows, else the row under the cursor (empty when the table is empty)."""
         raise NotImplementedError
+
+    def selected_container(self) -> tuple[Key, str] | None:
+        """On a pod's containers page: (pod key, container name) under the cursor."""
+        return None
+
+    def _cursor_container(self, pod: Obj) -> str | None:
+        """The container under the cursor on the containers page, if it is one of ``pod``'s."""
+        chosen = self.selected_container()
+        spec = pod.get("spec") or {}
+        names = [c["name"] for field in ("initContainers", "containers") for c in spec.get(field) or []]
+        return chosen[1] if chosen is not None and chosen[1] in names else None
 
     @property
     def k9(self) -> K9playApp:
@@ -179,10 +191,12 @@ class ResourceActions(Screen[None]):
             self.k9.flash(note, "error")
             return
         names = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
-        container = default_container(pod)
-        annotated = "kubectl.kubernetes.io/default-container" in (pod["metadata"].get("annotations") or {})
-        if len(names) > 1 and not annotated:
-            note = f'Defaulted container "{container}" out of: {", ".join(names)}'
+        container = self._cursor_container(pod)  # k9s: on the containers page, that container's logs
+        if container is None:
+            container = default_container(pod)
+            annotated = "kubectl.kubernetes.io/default-container" in (pod["metadata"].get("annotations") or {})
+            if len(names) > 1 and not annotated:
+                note = f'Defaulted container "{container}" out of: {", ".join(names)}'
         if note:
             self.k9.flash(note)
         md = pod["metadata"]
@@ -209,8 +223,9 @@ class ResourceActions(Screen[None]):
             self.k9.flash(denied.kubectl_text(), "error")
             return
         names = [c["name"] for c in (pod.get("spec") or {}).get("containers") or []]
-        if len(names) == 1:
-            self.app.push_screen(ShellScreen(ns, name, names[0]))
+        chosen = self._cursor_container(pod)
+        if len(names) == 1 or chosen in names:
+            self.app.push_screen(ShellScreen(ns, name, chosen if chosen in names else names[0]))
             return
 
         def picked(container: str | None) -> None:
