@@ -30,9 +30,8 @@ async def delete(app, pilot, name: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def test_walk_07_lifecycle(tmp_path: Path) -> None:
-    app, base = chapter_app(tmp_path, "07-lifecycle")
-    chapter = base / "07-lifecycle"
+async def test_walk_07_watch(tmp_path: Path) -> None:
+    app, _ = chapter_app(tmp_path, "07-lifecycle")
     async with app.run_test(size=SIZE) as pilot:
         # Watch: `:pods`, `:ns lifecycle`, ctrl+t and `.` one second at a time: init-demo's init containers
         await command(pilot, "pods")
@@ -98,6 +97,14 @@ async def test_walk_07_lifecycle(tmp_path: Path) -> None:
         await pilot.press("escape")  # back from the containers page to the pods
         await pilot.pause()
 
+
+async def test_walk_07_break(tmp_path: Path) -> None:
+    app, base = chapter_app(tmp_path, "07-lifecycle")
+    chapter = base / "07-lifecycle"
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, "pods")
+        await command(pilot, "ns lifecycle")
+        await advance(app, pilot, 40, step=5)
         # Break: `!` → probe readiness fail on probes-demo: 0/1, never restarted; pass undoes it
         await select(app, pilot, "probes-demo")
         await pilot.press("exclamation_mark")

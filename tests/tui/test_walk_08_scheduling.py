@@ -33,10 +33,8 @@ async def confirm(app: K9playApp, pilot, key: str) -> None:  # type: ignore[no-u
     await pilot.pause()
 
 
-async def test_walk_08_scheduling(tmp_path: Path) -> None:
-    app, base = chapter_app(tmp_path, "08-scheduling")
-    chapter = base / "08-scheduling"
-    store = app.cluster.store
+async def test_walk_08_watch(tmp_path: Path) -> None:
+    app, _ = chapter_app(tmp_path, "08-scheduling")
     async with app.run_test(size=SIZE) as pilot:
         # Watch: `:pods`, `:ns scheduling`, ctrl+w: the NODE of each pod
         await command(pilot, "pods")
@@ -81,6 +79,16 @@ async def test_walk_08_scheduling(tmp_path: Path) -> None:
         assert "FailedScheduling" in screen_text(app)
         await home(app, pilot)
 
+
+
+async def test_walk_08_break_pods(tmp_path: Path) -> None:
+    app, base = chapter_app(tmp_path, "08-scheduling")
+    chapter = base / "08-scheduling"
+    store = app.cluster.store
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, "pods")
+        await command(pilot, "ns scheduling")
+        await advance(app, pilot, 30, step=5)
         # Break: remove ssd-app's toleration, delete the pod and save: Pending, the taint is why
         await select(app, pilot, "ssd-app")
         await pilot.press("ctrl+d")
@@ -146,7 +154,19 @@ async def test_walk_08_scheduling(tmp_path: Path) -> None:
         await advance(app, pilot, 10)
         assert store.get("Pod", replacement, "scheduling")["spec"]["nodeName"] == "k9play-worker2"
 
+
+
+async def test_walk_08_break_nodes(tmp_path: Path) -> None:
+    app, base = chapter_app(tmp_path, "08-scheduling")
+    chapter = base / "08-scheduling"
+    store = app.cluster.store
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, "pods")
+        await command(pilot, "ns scheduling")
+        await advance(app, pilot, 30, step=5)
         # `r` drains k9play-worker2: refused without Ignore DaemonSets and Force, as kubectl does
+        await command(pilot, "nodes")
+        await select(app, pilot, "k9play-worker2")
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, DrainDialog)
