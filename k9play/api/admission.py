@@ -58,6 +58,8 @@ class Admission:
             elif old is not None and kind == "Service":
                 _keep_allocations(obj, old)
                 _allocate_node_ports(obj, old, store)
+            elif old is not None and kind == "Pod" and isinstance(obj.get("spec"), dict):
+                default_toleration_seconds(obj["spec"])
             if kind == "DaemonSet":
                 _daemonset_template_generation(obj, old)
         except (AttributeError, TypeError, ValueError) as e:
@@ -292,12 +294,18 @@ def _admit_pod(pod: Obj, store: ObjectStore, request_name: str) -> None:
                 break
     spec.setdefault("priority", priority)
     spec.setdefault("preemptionPolicy", preemption)
-    # DefaultTolerationSeconds admission
+    default_toleration_seconds(spec)
+    pod["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
+
+
+def default_toleration_seconds(spec: Obj) -> None:
+    """The DefaultTolerationSeconds plugin, on create and on update: a pod tolerates not-ready and
+    unreachable nodes for 300 s unless it says otherwise — so an apply whose file lists
+    tolerations (a list kubectl replaces whole) does not drop these."""
     tolerations = spec.setdefault("tolerations", [])
     for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
         if not any(t.get("key") in (key, None, "") and t.get("effect") in (None, "", "NoExecute") for t in tolerations):
             tolerations.append({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300})
-    pod["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 
 
 def _kube_api_access_volume(name: str) -> Obj:

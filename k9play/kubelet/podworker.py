@@ -37,6 +37,7 @@ SANDBOX_SECONDS = 1.0
 CREATE_SECONDS = 0.2
 START_SECONDS = 0.1
 BACKOFF_STATUS_SECONDS = 1.0  # ErrImagePull turns into ImagePullBackOff on the next sync
+RELIST_SECONDS = 1.0  # PLEG's relist period: how long an exit shows before the kubelet acts on it
 CONFIG_RETRY_SECONDS = 10.0
 MIN_GRACE_SECONDS = 2.0  # kuberuntime minimumGracePeriodInSeconds: SIGTERM after a long preStop hook
 
@@ -55,10 +56,10 @@ class PodWorker:
         self.restart_policy = spec.get("restartPolicy", "Always")
         self.grace = int(spec.get("terminationGracePeriodSeconds", 30))
         self.init = [ContainerRun(c, init=True, reason="PodInitializing") for c in spec.get("initContainers") or []]
+        # kubelet: a container not created yet waits with ContainerCreating, or PodInitializing in
+        # a pod with init containers (init ones included) — kubectl prints Init:0/2, PodInitializing
         self.containers = [ContainerRun(c, reason="PodInitializing" if self.init else "ContainerCreating")
                            for c in spec.get("containers") or []]
-        if self.init:
-            self.init[0].reason = "ContainerCreating"
         self.pod_ip: str | None = None
         self.sandbox_ready = False
         self.start_time: float | None = None
@@ -147,10 +148,7 @@ class PodWorker:
         self.write_status()
 
     def _start_app_containers(self) -> None:
-        self.initialized = True
-        for c in self.containers:
-            if c.state == "waiting" and c.reason == "PodInitializing":
-                c.reason = "ContainerCreating"
+        self.initialized = True  # the app containers wait as PodInitializing until they are created
         self._start_next_app(0)
 
     def _start_next_app(self, index: int) -> None:
@@ -465,7 +463,9 @@ class PodWorker:
 
     def _init_exited(self, c: ContainerRun, code: int) -> None:
         if code == 0:
-            self._init_progress()
+            # the exit shows at once (Init:1/2); the kubelet acts on it at its next relist
+            self.write_status()
+            self._later(RELIST_SECONDS, self._init_progress)
             return
         if self.restart_policy == "Never":
             self.terminal_phase = "Failed"
@@ -480,7 +480,6 @@ class PodWorker:
             if done:
                 continue
             if c.state == "waiting" and not c.pending and c.reason in ("PodInitializing", "ContainerCreating"):
-                c.reason = "ContainerCreating"
                 self._start(c)
             self.write_status()
             return
@@ -503,16 +502,24 @@ class PodWorker:
         """Restart after the CrashLoopBackOff delay (the first restart happens at once)."""
         ran = (c.finished_at or 0) - (c.started_at or 0)
         delay = c.next_backoff(ran)
-        c.last_state = {"terminated": c.terminated_status()}
         if delay > 0:
-            msg = f"back-off {int(delay)}s restarting failed container={c.name} pod={self.name}_{self.namespace}" \
-                  f"({self.uid})"
-            self._waiting(c, "CrashLoopBackOff", msg)
-            self.event(WARNING, "BackOff", f"Back-off restarting failed container {c.name} in pod "
-                                           f"{self.name}_{self.namespace}({self.uid})", c)
+            # the exit shows first (STATUS Error, Init:Error); the next sync finds the back-off
+            self.write_status()
+            self._later(RELIST_SECONDS, self._crash_loop, c, c.process, delay)
         else:
+            c.last_state = {"terminated": c.terminated_status()}
             self.write_status()
         self._later(delay, self._do_restart, c)
+
+    def _crash_loop(self, c: ContainerRun, proc: ContainerProcess | None, delay: float) -> None:
+        if self.terminating or c.process is not proc or c.state != "terminated":
+            return
+        c.last_state = {"terminated": c.terminated_status()}
+        msg = f"back-off {int(delay)}s restarting failed container={c.name} pod={self.name}_{self.namespace}" \
+              f"({self.uid})"
+        self._waiting(c, "CrashLoopBackOff", msg)
+        self.event(WARNING, "BackOff", f"Back-off restarting failed container {c.name} in pod "
+                                       f"{self.name}_{self.namespace}({self.uid})", c)
 
     def _do_restart(self, c: ContainerRun) -> None:
         if self.terminating:
@@ -618,7 +625,7 @@ class PodWorker:
                     c.last_state = {"terminated": c.terminated_status()}
                 c.restart_count += 1
             c.state, c.message = "waiting", ""
-            c.reason = "PodInitializing" if self.init and not (c.init and c is self.init[0]) else "ContainerCreating"
+            c.reason = "PodInitializing" if self.init else "ContainerCreating"
         self.write_status()
         self._later(SANDBOX_SECONDS, self._sandbox_ready)
 

@@ -96,3 +96,17 @@ def test_every_docs_example_controller_validates_against_the_official_schema():
                 assert schema.validate(doc) == [], path
                 checked += 1
     assert checked >= 15
+
+
+def test_default_toleration_seconds_also_admits_updates(store):
+    """kubectl apply replaces a pod's ``tolerations`` list with the file's; DefaultTolerationSeconds
+    runs on update too, so the not-ready/unreachable tolerations stay."""
+    from k9play.manifests.applier import apply_object
+
+    manifest = pod("ssd", tolerations=[{"key": "dedicated", "operator": "Equal", "value": "ssd",
+                                         "effect": "NoSchedule"}])
+    apply_object(store, manifest)
+    assert apply_object(store, manifest).action == "unchanged"
+    tolerations = store.get("Pod", "ssd", "default")["spec"]["tolerations"]
+    assert [(t["key"], t.get("tolerationSeconds")) for t in tolerations] == [
+        ("dedicated", None), ("node.kubernetes.io/not-ready", 300), ("node.kubernetes.io/unreachable", 300)]

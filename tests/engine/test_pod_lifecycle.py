@@ -299,3 +299,55 @@ def test_restarts_count_the_init_containers_while_the_pod_initialises():
     p = c.store.get("Pod", "initfail", "default")
     assert pod_status_reason(p) == "Init:CrashLoopBackOff"
     assert pod_restarts(p, c.clock.now()).startswith("3 (")
+
+
+def test_init_steps_show_as_kubectl_prints_them():
+    """Not-yet-created containers of a pod with init containers wait as PodInitializing (the
+    kubelet's default), so kubectl prints Init:0/2 while the first one is pulled, and
+    PodInitializing while the app container is created; each exit shows before the next start."""
+    c = new_cluster()
+    apply_object(c.store, pod("init", [{"name": "app", "image": "busybox:1.36", "command": ["sleep", "3600"]}],
+                              initContainers=[
+                                  {"name": "first", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 5"]},
+                                  {"name": "second", "image": "busybox:1.36", "command": ["sh", "-c", "exit 0"]}]))
+    statuses = [status for _, _, status, _ in timeline(c, "init", 20)]
+    assert statuses == ["Init:0/2", "Init:1/2", "PodInitializing", "Running"], statuses
+
+
+def test_a_crash_shows_error_before_crash_loop_back_off():
+    """The status written at the exit is the terminated one (Error, Init:Error); the kubelet's
+    next sync finds the back-off and turns it into CrashLoopBackOff."""
+    c = new_cluster()
+    apply_object(c.store, pod("crasher", [{"name": "app", "image": "busybox:1.36",
+                                            "command": ["sh", "-c", "sleep 5; exit 3"]}]))
+    apply_object(c.store, pod("initfail", [{"name": "app", "image": "busybox:1.36", "command": ["sleep", "3600"]}],
+                              initContainers=[{"name": "setup", "image": "busybox:1.36",
+                                               "command": ["sh", "-c", "sleep 2; exit 1"]}]))
+    seen: dict[str, list[str]] = {"crasher": [], "initfail": []}
+    for _ in range(60):
+        c.advance_sync(0.5)
+        for name, rows in seen.items():
+            status = pod_status_reason(c.store.get("Pod", name, "default"))
+            if not rows or rows[-1] != status:
+                rows.append(status)
+    crasher, initfail = seen["crasher"], seen["initfail"]
+    assert crasher[:6] == ["ContainerCreating", "Running", "Error", "Running", "Error", "CrashLoopBackOff"], crasher
+    assert all(crasher[i - 1] == "Error" for i, s in enumerate(crasher) if s == "CrashLoopBackOff"), crasher
+    assert "Init:Error" in initfail, initfail
+    assert all(initfail[i - 1] == "Init:Error" for i, s in enumerate(initfail) if s == "Init:CrashLoopBackOff"), \
+        initfail
+    assert [e["message"].split(" in pod ")[0] for e in events(c, "crasher", "BackOff")] == \
+        ["Back-off restarting failed container app"]
+
+
+def test_applying_the_same_pod_again_is_unchanged_once_the_kubelet_wrote_its_status():
+    """The kubelet's conditions carry ``lastProbeTime: null``; an update keeps the stored status
+    as it is, so re-applying an unchanged file is ``unchanged`` (no new resourceVersion)."""
+    c = new_cluster()
+    manifest = pod("web", [{"name": "nginx", "image": "nginx:1.25"}])
+    assert apply_object(c.store, manifest).action == "created"
+    c.advance_sync(10)
+    before = c.store.get("Pod", "web", "default")
+    assert before["status"]["conditions"][0]["lastProbeTime"] is None
+    assert apply_object(c.store, manifest).action == "unchanged"
+    assert c.store.get("Pod", "web", "default")["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]

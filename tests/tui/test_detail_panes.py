@@ -78,7 +78,7 @@ async def test_exec_liveness_failures_show_as_crosses_then_the_restart(cluster: 
 async def test_crash_loop_back_off_counts_down(cluster: Cluster) -> None:
     apply_object(cluster.store, pod("crasher", containers=[
         {"name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 5; exit 1"]}]))
-    cluster.advance_sync(14)  # ran 5 s twice; the second exit starts a 10 s back-off
+    cluster.advance_sync(15)  # ran 5 s twice; a second after the second exit, the 10 s back-off
     app = K9playApp(cluster, realtime=False)
     async with app.run_test(size=SIZE) as pilot:
         await describe(app, pilot, "crasher")

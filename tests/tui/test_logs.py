@@ -156,3 +156,28 @@ def test_log_stream_reads_only_new_lines(cluster: Cluster) -> None:
     more = stream.poll()
     n = len(first.lines)
     assert more is not None and not more.reset and [t for _, t in more.lines] == [f"tick {n}", f"tick {n + 1}"]
+
+
+async def test_l_on_the_containers_page_shows_the_container_under_the_cursor(
+        cluster: Cluster, make_app: AppFactory) -> None:
+    """k9s: ``l`` on a row of a pod's containers shows that container's log — an init one too —
+    not the pod's default container."""
+    cluster.store.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "init-demo"}, "spec": {
+        "initContainers": [{"name": "setup", "image": "busybox", "command": ["sh", "-c", "echo config written"]}],
+        "containers": [{"name": "app", "image": "busybox", "command": ["sh", "-c", "echo app up; sleep 3600"]}]}})
+    cluster.advance_sync(15)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the pod's containers: I1 setup, M1 app
+        await pilot.pause()
+        assert "containers(default/init-demo)" in screen_text(app)
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogsScreen)
+        assert "Logs(default/init-demo:setup)" in screen_text(app)
+        assert log_lines(app)[0] == "config written"
+        await pilot.press("escape", "down", "l")
+        await pilot.pause()
+        assert "Logs(default/init-demo:app)" in screen_text(app)
+        assert log_lines(app)[0] == "app up"
