@@ -55,6 +55,8 @@ class Admission:
             if op == "CREATE":
                 limitrange.admit(obj, store, name, mutate=True)
                 self._mutate_on_create(kind, obj, store, request_name)
+            elif kind == "Pod" and isinstance(obj.get("spec"), dict):
+                _default_toleration_seconds(obj["spec"])
             elif old is not None and kind == "Service":
                 _keep_allocations(obj, old)
                 _allocate_node_ports(obj, old, store)
@@ -292,12 +294,17 @@ def _admit_pod(pod: Obj, store: ObjectStore, request_name: str) -> None:
                 break
     spec.setdefault("priority", priority)
     spec.setdefault("preemptionPolicy", preemption)
-    # DefaultTolerationSeconds admission
+    _default_toleration_seconds(spec)
+    pod["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
+
+
+def _default_toleration_seconds(spec: Obj) -> None:
+    """DefaultTolerationSeconds admission, on create *and* update: a re-applied manifest without
+    the two NoExecute tolerations gets them back instead of dropping them."""
     tolerations = spec.setdefault("tolerations", [])
     for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
         if not any(t.get("key") in (key, None, "") and t.get("effect") in (None, "", "NoExecute") for t in tolerations):
             tolerations.append({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300})
-    pod["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 
 
 def _kube_api_access_volume(name: str) -> Obj:

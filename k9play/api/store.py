@@ -456,11 +456,6 @@ class ObjectStore:
                     m[f] = cm[f]
                 else:
                     m.pop(f, None)
-            if rt.kind in STATUS_KINDS:
-                if "status" in cur:
-                    new["status"] = copy_obj(cur["status"])
-                else:
-                    new.pop("status", None)
             if cm.get("deletionTimestamp"):
                 added = set(m.get("finalizers") or []) - set(cm.get("finalizers") or [])
                 if added:
@@ -469,6 +464,14 @@ class ObjectStore:
                         "is being deleted"
                     )
             self.admission.admit("UPDATE", rt, new, cur, self, field_validation)
+            if rt.kind in STATUS_KINDS:
+                # the status the request carried is ignored: the stored one is kept as it is, after
+                # admission, which decodes the request's nulls (the kubelet's `lastProbeTime: null`
+                # must survive a re-apply, or an unchanged manifest would report "configured")
+                if "status" in cur:
+                    new["status"] = copy_obj(cur["status"])
+                else:
+                    new.pop("status", None)
             if rt.kind in GENERATION_KINDS and _spec_changed(cur, new):
                 m["generation"] = cm.get("generation", 1) + 1
         new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]
