@@ -16,6 +16,7 @@ from k9play.cluster import Cluster
 from k9play.manifests.sync import FolderSync
 from k9play.tui.app import K9playApp
 from k9play.tui.screens import BrowserScreen
+from k9play.tui.screens.dialogs import DeleteDialog
 from k9play.tui.widgets import ResourceTable
 
 from .helpers import screen_text
@@ -71,16 +72,27 @@ class Walk:
         await pilot.press(*keys)
         await pilot.pause()
 
-    async def save(self, pilot: Pilot[None], relpath: str, edit: Callable[[str], str]) -> None:
-        """Edit the file and save it: applied as the watcher applies a save, reported on the flash line."""
+    async def save(self, pilot: Pilot[None], relpath: str, edit: Callable[[str], str] | None = None) -> None:
+        """Edit the file (``None``: save it again as it is) and save: applied as the watcher applies
+        a save, and reported on the flash line."""
         path = self.folder / relpath
-        text = path.read_text()
-        changed = edit(text)
-        assert changed != text, f"the edit changed nothing in {relpath}"
-        path.write_text(changed)
+        if edit is not None:
+            text = path.read_text()
+            changed = edit(text)
+            assert changed != text, f"the edit changed nothing in {relpath}"
+            path.write_text(changed)
         self.app.show_sync_report(self.sync.sync_paths({path.absolute()}))
         self.app.sync_screens()
         await pilot.pause()
+
+    async def delete(self, pilot: Pilot[None], view: str, name: str) -> None:
+        """``:view``, the row, ``ctrl+d``, ``tab`` to OK (Cancel has the focus, as in k9s), ``enter``."""
+        await self.command(pilot, view)
+        await self.select(pilot, name)
+        await self.key(pilot, "ctrl+d")
+        assert isinstance(self.app.screen, DeleteDialog)
+        await self.key(pilot, "tab", "enter")
+        assert isinstance(self.app.screen, BrowserScreen)
 
 
 def open_chapter(tmp_path: Path, chapter: str, *, warm_up: float = 30) -> Walk:
