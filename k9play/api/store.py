@@ -456,6 +456,8 @@ class ObjectStore:
                     m[f] = cm[f]
                 else:
                     m.pop(f, None)
+            if rt.kind in STATUS_KINDS:
+                _keep_status(new, cur)
             if cm.get("deletionTimestamp"):
                 added = set(m.get("finalizers") or []) - set(cm.get("finalizers") or [])
                 if added:
@@ -465,13 +467,10 @@ class ObjectStore:
                     )
             self.admission.admit("UPDATE", rt, new, cur, self, field_validation)
             if rt.kind in STATUS_KINDS:
-                # the status the request carried is ignored: the stored one is kept as it is, after
-                # admission, which decodes the request's nulls (the kubelet's `lastProbeTime: null`
-                # must survive a re-apply, or an unchanged manifest would report "configured")
-                if "status" in cur:
-                    new["status"] = copy_obj(cur["status"])
-                else:
-                    new.pop("status", None)
+                # again after admission, which decodes the request's nulls: the stored status stays
+                # as it is (the kubelet's `lastProbeTime: null`), or re-applying an unchanged
+                # manifest would change the object and report "configured"
+                _keep_status(new, cur)
             if rt.kind in GENERATION_KINDS and _spec_changed(cur, new):
                 m["generation"] = cm.get("generation", 1) + 1
         new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]
@@ -737,6 +736,15 @@ def _deletion_complete(rt: resources.ResourceType, obj: Obj) -> bool:
 
 
 _TOP_ORDER = ("apiVersion", "kind", "metadata")
+
+
+def _keep_status(new: Obj, cur: Obj) -> None:
+    """An update of the main resource ignores the status it carries (the strategies'
+    ``PrepareForUpdate``): the stored one is kept."""
+    if "status" in cur:
+        new["status"] = copy_obj(cur["status"])
+    else:
+        new.pop("status", None)
 
 
 def _ordered(obj: Obj) -> Obj:
