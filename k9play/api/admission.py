@@ -55,11 +55,11 @@ class Admission:
             if op == "CREATE":
                 limitrange.admit(obj, store, name, mutate=True)
                 self._mutate_on_create(kind, obj, store, request_name)
+            elif kind == "Pod" and isinstance(obj.get("spec"), dict):
+                default_toleration_seconds(obj["spec"])
             elif old is not None and kind == "Service":
                 _keep_allocations(obj, old)
                 _allocate_node_ports(obj, old, store)
-            elif old is not None and kind == "Pod" and isinstance(obj.get("spec"), dict):
-                default_toleration_seconds(obj["spec"])
             if kind == "DaemonSet":
                 _daemonset_template_generation(obj, old)
         except (AttributeError, TypeError, ValueError) as e:

@@ -457,10 +457,7 @@ class ObjectStore:
                 else:
                     m.pop(f, None)
             if rt.kind in STATUS_KINDS:
-                if "status" in cur:
-                    new["status"] = copy_obj(cur["status"])
-                else:
-                    new.pop("status", None)
+                _keep_status(new, cur)
             if cm.get("deletionTimestamp"):
                 added = set(m.get("finalizers") or []) - set(cm.get("finalizers") or [])
                 if added:
@@ -469,10 +466,11 @@ class ObjectStore:
                         "is being deleted"
                     )
             self.admission.admit("UPDATE", rt, new, cur, self, field_validation)
-            if rt.kind in STATUS_KINDS and "status" in cur:
-                # PrepareForUpdate keeps the old status as stored: decoding the request must not
-                # drop its nulls (a condition's ``lastProbeTime: null``) and so fake a change
-                new["status"] = copy_obj(cur["status"])
+            if rt.kind in STATUS_KINDS:
+                # again after admission, which decodes the request's nulls: the stored status stays
+                # as it is (the kubelet's `lastProbeTime: null`), or re-applying an unchanged
+                # manifest would change the object and report "configured"
+                _keep_status(new, cur)
             if rt.kind in GENERATION_KINDS and _spec_changed(cur, new):
                 m["generation"] = cm.get("generation", 1) + 1
         new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]
@@ -738,6 +736,15 @@ def _deletion_complete(rt: resources.ResourceType, obj: Obj) -> bool:
 
 
 _TOP_ORDER = ("apiVersion", "kind", "metadata")
+
+
+def _keep_status(new: Obj, cur: Obj) -> None:
+    """An update of the main resource ignores the status it carries (the strategies'
+    ``PrepareForUpdate``): the stored one is kept."""
+    if "status" in cur:
+        new["status"] = copy_obj(cur["status"])
+    else:
+        new.pop("status", None)
 
 
 def _ordered(obj: Obj) -> Obj:

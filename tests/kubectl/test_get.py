@@ -134,6 +134,29 @@ def test_apply_keeps_fields_the_manifest_does_not_own(tmp_path):
     assert "tier" not in c.store.get("Deployment", "web", "default")["metadata"]["labels"]
 
 
+def test_reapplying_a_running_pod_leaves_it_unchanged(tmp_path):
+    """The kubelet's status (``lastProbeTime: null``) and the admission-added NoExecute tolerations
+    are not the manifest's: applying the same file again changes nothing and bumps no generation."""
+    c = new_cluster()
+    k = Kubectl(c)
+    f = tmp_path / "pod.yaml"
+    tolerate = {"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule"}
+    f.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                                 "spec": {"tolerations": [tolerate],
+                                          "containers": [{"name": "app", "image": "busybox:1.36",
+                                                          "command": ["sleep", "3600"]}]}}))
+    assert k.run(["apply", "-f", str(f)]).out == "pod/p created\n"
+    c.advance_sync(20)
+    before = c.store.get("Pod", "p", "default")
+    assert before["status"]["phase"] == "Running"
+    assert any("lastProbeTime" in cond and cond["lastProbeTime"] is None for cond in before["status"]["conditions"])
+    assert k.run(["apply", "-f", str(f)]).out == "pod/p unchanged\n"
+    after = c.store.get("Pod", "p", "default")
+    assert after is before and after["metadata"]["generation"] == 1
+    assert [t["key"] for t in after["spec"]["tolerations"]] == [
+        "node-role.kubernetes.io/control-plane", "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
+
+
 def test_apply_reports_server_errors_with_file_and_line(tmp_path):
     c = new_cluster()
     f = tmp_path / "bad.yaml"

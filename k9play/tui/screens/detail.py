@@ -69,7 +69,7 @@ class DetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader()
-        yield DetailView(id="detail")
+        yield DetailView(id="detail", wrap=True)
         if self.pod_panes:
             with Vertical(id="pod-panes"):
                 yield WhyPendingView(id="why-pending")

@@ -32,7 +32,7 @@ def run_kubectl_line(app: K9playApp, argv: list[str], line: str) -> None:
     if result.code:
         app.flash(result.err.strip().splitlines()[0] if result.err.strip() else f"exit status {result.code}",
                   "error")
-    app.push_screen(TextScreen("kubectl", line, lambda: text or "(no output)\n"))
+    app.push_screen(TextScreen("kubectl", line, lambda: text or "(no output)\n", wrap=False))
 
 
 def _interactive_shell(app: K9playApp, argv: list[str], namespace: str) -> bool:

@@ -344,7 +344,7 @@ class ResourceActions(Screen[None]):
                 self.k9.flash(last, "error" if failed else "info")
             return "\n".join(line for d in drains for line in d.lines)
 
-        self.app.push_screen(TextScreen("Drain Progress", ", ".join(names), progress, wrap=True))
+        self.app.push_screen(TextScreen("Drain Progress", ", ".join(names), progress, plain=True))
 
     # --------------------------------------------------------------- secrets
     def action_decode(self) -> None:

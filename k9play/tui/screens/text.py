@@ -27,9 +27,12 @@ class TextScreen(Screen[None]):
         Binding("escape,q", "back", "Back", key_display="esc", id="k9play.text.back"),
     ]
 
-    def __init__(self, title: str, path: str, text: Callable[[], str], *, wrap: bool = False) -> None:
+    def __init__(self, title: str, path: str, text: Callable[[], str], *, wrap: bool = True,
+                 plain: bool = False) -> None:
+        """``wrap=False``: a table (kubectl output) scrolls sideways instead of folding;
+        ``plain``: a log, not YAML (no key/value colours)."""
         super().__init__()
-        self.title_text, self.path, self.text, self.wrap = title, path, text, wrap
+        self.title_text, self.path, self.text, self.wrap, self.plain = title, path, text, wrap, plain
 
     @property
     def k9(self) -> K9playApp:
@@ -37,7 +40,7 @@ class TextScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader()
-        yield DetailView(id="text", wrap=self.wrap)
+        yield DetailView(id="text", wrap=self.wrap, plain=self.plain)
         yield Flash(self.k9.flash_message)
 
     def on_mount(self) -> None:

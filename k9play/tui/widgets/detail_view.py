@@ -15,12 +15,13 @@ from textual.widgets import Static
 KEY_LINE = re.compile(r"^(\s*(?:- )?)([^\s:#][^:]*?)(:)(?=\s|$)(.*)$")
 
 
-def colorize(text: str, key: Style, colon: Style, value: Style, *, wrap: bool = False) -> Text:
-    """One pass over the lines; cheap enough to redo on every change of the object. ``wrap``: a
-    progress log, not YAML — lines fold at the edge and are not split into key and value."""
+def colorize(text: str, key: Style, colon: Style, value: Style, *, wrap: bool = False, plain: bool = False) -> Text:
+    """One pass over the lines; cheap enough to redo on every change of the object. ``wrap``: long
+    lines fold at the edge. ``plain``: a progress log, not YAML — lines are not split into key and
+    value."""
     out = Text(no_wrap=not wrap, overflow="fold" if wrap else "ignore")
     for line in text.splitlines():
-        m = None if wrap else KEY_LINE.match(line)
+        m = None if plain else KEY_LINE.match(line)
         if m is None:
             out.append(line, value)
         else:
@@ -44,6 +45,8 @@ class DetailView(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     DetailView {
         scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 1;
+        &.-no-wrap { overflow-x: auto; }
         & > .detail-view--key { color: $k9s-yaml-key; }
         & > .detail-view--colon { color: $k9s-yaml-colon; }
         & > .detail-view--value { color: $k9s-yaml-value; }
@@ -52,11 +55,12 @@ class DetailView(VerticalScroll, can_focus=True):
     }
     """
 
-    def __init__(self, *, id: str | None = None, wrap: bool = False) -> None:
-        """``wrap``: long lines fold at the edge (progress pages) instead of scrolling sideways."""
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, wrap: bool = False, plain: bool = False) -> None:
+        """``wrap``: long lines fold at the edge, as k9s' describe and YAML views do; else the
+        view scrolls sideways (a wide ``kubectl get`` table). ``plain``: no key/value colours."""
+        super().__init__(id=id, classes="" if wrap else "-no-wrap")
         self.text = ""
-        self.wrap = wrap
+        self.wrap, self.plain = wrap, plain
 
     def on_mount(self) -> None:
         if self.wrap:
@@ -75,4 +79,4 @@ class DetailView(VerticalScroll, can_focus=True):
             return
         self.text = text
         styles = [self.get_component_rich_style(f"detail-view--{n}") for n in ("key", "colon", "value")]
-        self.query_one("#detail-text", Static).update(colorize(text, *styles, wrap=self.wrap))
+        self.query_one("#detail-text", Static).update(colorize(text, *styles, wrap=self.wrap, plain=self.plain))
