@@ -17,9 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
+from textual.widgets import Input
 
 from k9play.api import errors
 from k9play.api.auth import ADMIN, impersonated
@@ -63,7 +65,8 @@ class K9playApp(TimeControlledApp):
         Binding("ctrl+c", "quit", "Quit", priority=True, show=False, key_display="ctrl-c"),
         # k9s' prompt opens from any view: on a page over the table (xray, pulses, sources, describe …)
         # it opens over that page (the browser's own binding wins on the table)
-        Binding("colon", "command_anywhere", "Command", show=False, key_display=":"),
+        # priority, and keys held until the prompt has focus: a fast ``:kubectl get po`` lands in it
+        Binding("colon", "command_anywhere", "Command", show=False, key_display=":", priority=True),
     ]
 
     def __init__(self, cluster: Cluster, sync: FolderSync | None = None, *, realtime: bool = True,
@@ -72,6 +75,7 @@ class K9playApp(TimeControlledApp):
         super().__init__()
         self.cluster = cluster
         self._acting = ActingCluster(cluster)
+        self._held_keys: list[events.Key] | None = None
         self.folder_sync = sync
         self.realtime = realtime
         self.namespace: str | None = namespace  # None: every namespace
@@ -207,14 +211,29 @@ class K9playApp(TimeControlledApp):
             self.flash("no changes: the file applies as it is")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "command_anywhere":
-            return not isinstance(self.screen, ModalScreen | BrowserScreen)
+        if action == "command_anywhere":  # not where ``:`` is typed (the shell) nor over the table
+            return not isinstance(self.screen, ModalScreen | BrowserScreen) and not isinstance(self.focused, Input)
         return super().check_action(action, parameters)
 
     def action_command_anywhere(self) -> None:
         browser = self.browser
-        self.push_screen(PromptScreen(browser.complete_command, browser.prompt_history, cursor_blink=self.realtime),
-                         callback=self._prompt_entered)
+        self._held_keys = []  # until the prompt is mounted and focused: see on_event
+        self.push_screen(PromptScreen(browser.complete_command, browser.prompt_history, cursor_blink=self.realtime,
+                                      on_ready=self._release_keys), callback=self._prompt_entered)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys that arrive while the prompt is still being opened wait for it, in order: forwarded
+        at once they would go to the new screen before anything on it has focus, and be lost."""
+        if self._held_keys is not None and isinstance(event, events.Key):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def _release_keys(self) -> None:
+        """The prompt has focus: the held keys go to it, ahead of any key still to be handled."""
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:
+            (self.focused or self.screen)._forward_event(key)
 
     def _prompt_entered(self, text: str | None) -> None:
         """A line entered over a page: a kubectl line is a one-off output, so it (and a clock, help

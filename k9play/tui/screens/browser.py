@@ -260,7 +260,8 @@ class BrowserScreen(TableKeys):
                 self.set_query("")  # k9s: esc in the filter prompt resets the filter
             elif event.text and event.text not in self.filter_history[:1]:
                 self.filter_history.insert(0, event.text)
-        self.table.focus()
+        if not self.query_one(CommandBar).is_open:  # a fast ``:`` after esc has opened it again
+            self.set_focus(self.table)
 
     def on_command_bar_filter_changed(self, event: CommandBar.FilterChanged) -> None:
         if event.text != self.query_one(CommandBar).query_one(Input).value:

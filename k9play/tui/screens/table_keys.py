@@ -42,7 +42,9 @@ def shared_first(base: Sequence[BindingType], own: list[Binding]) -> list[Bindin
 
 
 TABLE_BINDINGS = [
-    Binding("slash", "filter", "Filter", show=False, key_display="/", id="k9play.filter"),
+    # priority, as ``:``: the app opens the prompt before forwarding the next keys, so a fast ``/ngi``
+    # lands in it (table_check: inside the open prompt ``/`` is just a character)
+    Binding("slash", "filter", "Filter", show=False, key_display="/", priority=True, id="k9play.filter"),
     Binding("ctrl+u", "clear_filter", "Clear filter", show=False, key_display="ctrl-u", id="k9play.clear-filter"),
     *(Binding(k, f"sort('{k}')", f"Sort {_SORT_NAMES[k]}", show=False, key_display=f"shift-{k.lower()}",
               id=f"k9play.sort-{_SORT_NAMES[k]}") for k in SORT_KEYS),
@@ -91,6 +93,8 @@ class TableKeys(FaultActions):
             return self._sort_target(str(parameters[0])) is not None
         if action == "toggle_wide":
             return self.state.view == "resources"
+        if action == "filter":
+            return not self.query_one(CommandBar).is_open
         return True
 
     # ----------------------------------------------------------------- filter
