@@ -469,6 +469,10 @@ class ObjectStore:
                         "is being deleted"
                     )
             self.admission.admit("UPDATE", rt, new, cur, self, field_validation)
+            if rt.kind in STATUS_KINDS and "status" in cur:
+                # the apiserver's PrepareForUpdate: decoding the request (nulls dropped) never
+                # touches the stored status, or a no-op apply would look like a change
+                new["status"] = copy_obj(cur["status"])
             if rt.kind in GENERATION_KINDS and _spec_changed(cur, new):
                 m["generation"] = cm.get("generation", 1) + 1
         new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]

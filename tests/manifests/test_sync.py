@@ -110,3 +110,20 @@ async def test_watcher_applies_saves(tmp_path):
     assert report.deleted == ["deployment.apps/web deleted"]
     stop.set()
     await asyncio.wait_for(task, timeout=10)
+
+
+def test_saving_a_running_pods_file_unchanged_changes_nothing(tmp_path):
+    """kubectl apply says "unchanged" for a pod the kubelet has written status to: the save
+    reports nothing and the pod keeps its resourceVersion."""
+    c = new_cluster()
+    f = tmp_path / "pod.yaml"
+    write(f, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo"},
+              "spec": {"containers": [{"name": "main", "image": "nginx:1.25"}]}})
+    sync = FolderSync(c.store, [tmp_path])
+    sync.sync_all()
+    c.advance_sync(30)
+    before = c.store.get("Pod", "solo", "default")
+    assert before["status"]["phase"] == "Running"
+    report = sync.sync_file(f)
+    assert report.applied == [] and report.errors == []
+    assert c.store.get("Pod", "solo", "default") is before
