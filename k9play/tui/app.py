@@ -27,6 +27,7 @@ from k9play.api.authorized import AuthorizedStore
 from k9play.api.store import WatchEvent
 from k9play.cluster import Cluster
 from k9play.kubectl.acting import ActingCluster
+from k9play.manifests.loader import display_path
 from k9play.manifests.sync import FolderSync, SyncReport
 from k9play.tui.commands import AppCommand
 from k9play.tui.keymap import load_keymap
@@ -200,6 +201,8 @@ class K9playApp(TimeControlledApp):
             self.flash(_errors_text([str(e) for e in report.errors]), "error")
         elif report.applied or report.deleted:
             self.flash(", ".join([*report.applied, *report.deleted]))
+        elif report.fixed:  # else the error of the broken save would stay in the flash line
+            self.flash(f"{', '.join(display_path(p) for p in report.fixed)}: no errors now (nothing to change)")
         elif not say_unchanged:
             return
         else:

@@ -248,6 +248,31 @@ async def test_flash_shows_sync_errors_then_applied(cluster: Cluster, tmp_path: 
         assert "deployment.apps/web created" in screen_text(app)
 
 
+async def test_a_save_that_fixes_a_file_clears_its_error_from_the_flash(cluster: Cluster, tmp_path: Path) -> None:
+    """Broken, then saved back as it was: nothing to apply, but the old error must not stay."""
+    import yaml
+
+    path = tmp_path / "web.yaml"
+    good = yaml.safe_dump(nginx_deployment(name="web"))
+    path.write_text(good)
+    sync = FolderSync(cluster.store, [tmp_path])
+    sync.sync_all()
+    app = K9playApp(cluster, sync, realtime=False)
+    async with app.run_test(size=SIZE) as pilot:
+        path.write_text(good.replace("replicas: 3", "replicas: many"))
+        app.show_sync_report(sync.sync_file(path))
+        await pilot.pause()
+        broken = app.flash_message.text.split(" ")[0]  # path:line:col:
+        assert broken.startswith(f"{path}:") and broken in screen_text(app)
+        assert app.flash_message.level == "error"
+        path.write_text(good)
+        app.show_sync_report(sync.sync_file(path))
+        await pilot.pause()
+        assert broken not in screen_text(app)
+        assert f"{path}: no errors now (nothing to change)" in screen_text(app)
+        assert app.flash_message.level == "info"
+
+
 async def test_realtime_starts_clock_and_watcher_workers(tmp_path: Path) -> None:
     cluster = Cluster(mode="realtime").start()
     sync = FolderSync(cluster.store, [tmp_path])
