@@ -121,5 +121,16 @@ async def test_kubectl_drain_follows_the_drain_live(cluster: Cluster, make_app: 
         assert not [p for p in cluster.store.list("Pod", "default") if p["spec"].get("nodeName") == node]
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, f"kubectl uncordon {node}")
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, f"kubectl drain {node}")  # kube-proxy is a DaemonSet pod
+        assert "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)" in screen_text(app)
+        assert app.flash_message.level == "error"
+        assert app.flash_message.text.startswith(f'error: unable to drain node "{node}"'), "the error, not cordoned"
+        await pilot.press("escape")
+        await pilot.pause()
         await command(pilot, "kubectl drain nope")
         assert 'Error from server (NotFound): nodes "nope" not found' in screen_text(app), "kubectl's own errors"

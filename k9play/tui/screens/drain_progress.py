@@ -43,7 +43,8 @@ def show_drain(app: K9playApp, names: list[str], opts: DrainOptions, *, title: s
         if all(d.done for d in drains) and not reported:
             reported = True
             failed = next((d for d in drains if d.failed), None)
-            last = failed.lines[0] if failed else drains[-1].lines[-1]
+            lines = failed.lines if failed else drains[-1].lines
+            last = next((line for line in lines if line.startswith("error")), lines[-1]) if failed else lines[-1]
             app.flash(last, "error" if failed else "info")
         return "\n".join(line for d in drains for line in d.lines)
 
