@@ -27,11 +27,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample-manifests"
 class Walk:
     """One chapter's walk: ``async with Walk(tmp_path, "01-namespaces", "04-deployments") as w``."""
 
-    def __init__(self, tmp_path: Path, *chapters: str, size: tuple[int, int] = (160, 45)) -> None:
+    def __init__(self, tmp_path: Path, *chapters: str, size: tuple[int, int] = (160, 45),
+                 cluster: Cluster | None = None) -> None:
         self.root = tmp_path / "sample-manifests"
         for chapter in chapters:
             shutil.copytree(SAMPLES / chapter, self.root / chapter)
-        self.cluster = Cluster().start()
+        self.cluster = cluster or Cluster().start()
         self.sync = FolderSync(self.cluster.store, [self.root / c for c in chapters])
         self.sync.sync_all()
         self.app = K9playApp(self.cluster, self.sync, realtime=False, namespace=first_namespace(self.sync))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from k9play.api.meta import Obj
+from k9play.clock import MANUAL_EPOCH, VirtualClock
+from k9play.cluster import Cluster
 
 from .readme_walk import Walk
 
@@ -158,3 +160,34 @@ async def test_walk_04_break_it(tmp_path: Path) -> None:
         await w.press("u")
         await w.confirm()
         assert w.flash == f"node/{node} uncordoned" and "SchedulingDisabled" not in w.row(node)
+
+
+async def test_walk_04_time_controls_slow_a_rollout_down(tmp_path: Path) -> None:
+    """`ctrl+t` pauses simulated time, `.` steps one second, `>` fast-forwards. The clock is a
+    real-time one whose wall clock never moves here, so only the keys move time."""
+    clock = VirtualClock("realtime", start=MANUAL_EPOCH, monotonic=lambda: 1000.0)
+    async with Walk(tmp_path, "01-namespaces", "04-deployments", cluster=Cluster(clock=clock).start()) as w:
+        await w.press("ctrl+t")
+        assert clock.paused and "⏸ 1x paused" in w.screen
+        await w.command("step 30s")
+        await w.command("deploy")
+        await w.command("ns dev")
+        assert "3/3" in w.row("nginx")
+        await w.press("o")
+        await w.save(DEPLOY, "image: nginx:1.27.0 ", "image: nginx:1.27.1 ")
+        seen: list[tuple[int, int]] = []
+        for _ in range(40):
+            before = clock.now()
+            await w.press("full_stop")
+            assert clock.now() == before + 1 and clock.paused, "one second, still paused"
+            new = [p for p in nginx_pods(w) if p["spec"]["containers"][0]["image"] == "nginx:1.27.1"]
+            seen.append((len(new), len(nginx_pods(w))))
+            if "(complete)" in w.screen:
+                break
+        assert "3/3 new available, 0 old  (complete)" in w.screen
+        assert [n for n, _ in dict.fromkeys(seen)] == sorted(n for n, _ in dict.fromkeys(seen))
+        assert {n for n, _ in seen} >= {1, 2, 3} and max(total for _, total in seen) == 4, "one new pod at a time"
+        await w.press("greater_than_sign")
+        assert clock.speed == 2 and "2x" in w.screen
+        await w.press("ctrl+t")
+        assert not clock.paused and "▶ 2x running" in w.screen
