@@ -163,8 +163,9 @@ class K9playApp(TimeControlledApp):
         self._last_sync = time.monotonic()
         now = self._last_now = self.cluster.clock.now()
         for screen in self.screen_stack:
-            # a tick can fire while the app is exiting and screens are being torn down
-            if isinstance(screen, Syncable) and screen.is_attached and screen.children:
+            # a tick can fire while the app is exiting and screens are being torn down, or
+            # between a push and the new screen's mount (its own on_mount syncs it then)
+            if isinstance(screen, Syncable) and screen.is_attached and screen.is_mounted and screen.children:
                 screen.sync(now)
 
     # ------------------------------------------------------------------ flash

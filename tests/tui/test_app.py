@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from k9play.manifests.applier import apply_object
 from k9play.manifests.sync import FolderSync
 from k9play.tui.app import K9playApp
 from k9play.tui.screens import BrowserScreen, DetailScreen, HelpScreen
+from k9play.tui.screens.text import TextScreen
 from k9play.tui.widgets import CommandBar, ResourceTable
 
 from .helpers import nginx_deployment, screen_text
@@ -374,3 +376,16 @@ async def test_the_app_can_open_in_every_namespace(cluster: Cluster) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert " pods(all)[" in screen_text(app) and "NAMESPACE" in screen_text(app)
+
+
+async def test_a_tick_between_a_push_and_its_mount_does_not_crash(cluster: Cluster) -> None:
+    """The 0.25 s tick can land after a page is pushed and before it has composed (seen with
+    `:kubectl rollout undo` at 5x): that page is synced by its own mount, not by the tick."""
+    app = K9playApp(cluster, realtime=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(TextScreen("kubectl", "kubectl rollout undo", lambda: "rolled back\n"))
+        await asyncio.sleep(0)  # the screen is on the stack, its widgets not composed yet
+        app.sync_screens()
+        await pilot.pause()
+        assert "rolled back" in screen_text(app)
