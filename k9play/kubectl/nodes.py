@@ -88,7 +88,8 @@ def uncordon(k: Kubectl, flags: Flags, result: Result) -> None:
     _cordon(k, flags, result, False)
 
 
-def drain(k: Kubectl, flags: Flags, result: Result) -> None:
+def drain_options(flags: Flags) -> DrainOptions:
+    """kubectl drain's flags as :class:`DrainOptions` (``--timeout`` 0, the default: for ever)."""
     grace = flags.get("grace-period", "-1") or "-1"
     try:
         grace_period = int(grace)
@@ -96,10 +97,20 @@ def drain(k: Kubectl, flags: Flags, result: Result) -> None:
         raise CommandError(f'invalid argument "{grace}" for "--grace-period" flag: strconv.ParseInt: parsing '
                            f'"{grace}": invalid syntax') from None
     timeout = parse_go_duration(flags.get("timeout", "0") or "0", "timeout")
-    opts = DrainOptions(grace_period=grace_period, timeout=timeout, ignore_daemonsets=_on(flags, "ignore-daemonsets"),
+    return DrainOptions(grace_period=grace_period, timeout=timeout, ignore_daemonsets=_on(flags, "ignore-daemonsets"),
                         delete_emptydir_data=_on(flags, "delete-emptydir-data"), force=_on(flags, "force"),
                         pod_selector=flags.get("pod-selector", "") or "",
                         disable_eviction=_on(flags, "disable-eviction"))
+
+
+def drain_targets(k: Kubectl, flags: Flags) -> tuple[list[str], DrainOptions]:
+    """The nodes a drain line names and how to drain them; CommandError as kubectl says it."""
+    opts = drain_options(flags)
+    return [n["metadata"]["name"] for n in _nodes(k, flags, "drain")], opts
+
+
+def drain(k: Kubectl, flags: Flags, result: Result) -> None:
+    opts = drain_options(flags)
     nodes = _nodes(k, flags, "drain")
     _cordon(k, Flags(args=[n["metadata"]["name"] for n in nodes], values={}), result, True)
     pending: list[str] = []

@@ -40,11 +40,15 @@ class SyncReport:
     applied: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    #: files whose last sync failed and that now sync cleanly (maybe changing nothing): the
+    #: error the user saw is gone, and they need to hear it
+    fixed: list[Path] = field(default_factory=list)
 
     def extend(self, other: SyncReport) -> None:
         self.applied += other.applied
         self.deleted += other.deleted
         self.errors += other.errors
+        self.fixed += other.fixed
 
     @property
     def ok(self) -> bool:
@@ -112,7 +116,7 @@ class FolderSync:
         files = self.files()
         report.extend(self._sync_many(files))
         present = set(files)
-        for gone in [p for p in self.owned if p not in present]:
+        for gone in sorted(p for p in {*self.owned, *self.errors} if p not in present):
             report.extend(self.remove_file(gone))
         return report
 
@@ -127,7 +131,8 @@ class FolderSync:
         report.extend(self._sync_many([p for p in paths if p.is_file() and self.is_manifest(p)]))
         for path in paths:
             if not path.exists():  # a file, or a whole folder moved away or deleted
-                for owned in [p for p in self.owned if p == path or path in p.parents]:
+                known = {*self.owned, *self.errors}  # a file that never applied owns nothing
+                for owned in sorted(p for p in known if p == path or path in p.parents):
                     report.extend(self.remove_file(owned))
             elif path in self.owned and not self.is_manifest(path):
                 report.extend(self.remove_file(path))
@@ -219,8 +224,8 @@ class FolderSync:
             self.origins[object_key(doc, self.namespace)] = (path, doc.line, doc.col)
         if report.errors:
             self.errors[path] = report.errors
-        else:
-            self.errors.pop(path, None)
+        elif self.errors.pop(path, None) is not None:
+            report.fixed.append(path)
         self._record(path, "error" if report.errors else "applied" if report.applied or report.deleted
                      else "unchanged", report.errors)
         return report
@@ -247,7 +252,8 @@ class FolderSync:
             report.deleted += self._delete(key)
             if self.origins.get(key, (None,))[0] == path:
                 del self.origins[key]
-        self.errors.pop(path, None)
+        if self.errors.pop(path, None) is not None:
+            report.fixed.append(path)
         self.status.pop(path, None)
         self.version += 1
         return report
@@ -295,5 +301,5 @@ class FolderSync:
             except Exception as e:  # never let one bad file end the watch
                 log.exception("sync of %s failed", sorted(touched))
                 report = SyncReport(errors=[LoadError(sorted(touched)[0], 1, 1, f"internal error: {e}")])
-            if report.applied or report.deleted or report.errors:
+            if report.applied or report.deleted or report.errors or report.fixed:
                 on_report(report)

@@ -29,6 +29,7 @@ from k9play.api.authorized import AuthorizedStore
 from k9play.api.store import WatchEvent
 from k9play.cluster import Cluster
 from k9play.kubectl.acting import ActingCluster
+from k9play.manifests.loader import display_path
 from k9play.manifests.sync import FolderSync, SyncReport
 from k9play.tui.commands import AppCommand, CommandError, KubectlCommand, parse
 from k9play.tui.keymap import load_keymap
@@ -167,8 +168,9 @@ class K9playApp(TimeControlledApp):
         self._last_sync = time.monotonic()
         now = self._last_now = self.cluster.clock.now()
         for screen in self.screen_stack:
-            # a tick can fire while the app is exiting and screens are being torn down
-            if isinstance(screen, Syncable) and screen.is_attached and screen.children:
+            # a tick can fire while the app is exiting and screens are being torn down, or
+            # between a push and the new screen's mount (its own on_mount syncs it then)
+            if isinstance(screen, Syncable) and screen.is_attached and screen.is_mounted and screen.children:
                 screen.sync(now)
 
     # ------------------------------------------------------------------ flash
@@ -205,6 +207,8 @@ class K9playApp(TimeControlledApp):
             self.flash(_errors_text([str(e) for e in report.errors]), "error")
         elif report.applied or report.deleted:
             self.flash(", ".join([*report.applied, *report.deleted]))
+        elif report.fixed:  # else the error of the broken save would stay in the flash line
+            self.flash(f"{', '.join(display_path(p) for p in report.fixed)}: no errors now (nothing to change)")
         elif not say_unchanged:
             return
         else:

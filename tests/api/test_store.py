@@ -179,3 +179,14 @@ def test_reads_return_stored_objects_and_writes_copy_input(store):
     created = store.create(obj)
     obj["metadata"]["name"] = "mutated"
     assert store.get("Pod", "x") is created
+
+
+def test_update_keeps_a_null_in_the_stored_status(store):
+    """A status written with ``lastProbeTime: null`` (as the kubelet does) is not the request's
+    to decode: re-PUTting the stored object is a no-op, with no new resourceVersion."""
+    created = store.create(pod())
+    status = {"conditions": [{"type": "Ready", "status": "True", "lastProbeTime": None}]}
+    live = store.update({**created, "status": status}, subresource="status")
+    assert live["status"]["conditions"][0]["lastProbeTime"] is None
+    assert store.update(live) is live
+    assert store.get("Pod", "solo", "default")["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"]

@@ -105,8 +105,47 @@ async def test_watcher_applies_saves(tmp_path):
     (tmp_path / "broken.yaml").write_text("kind: [\n")
     report = await asyncio.wait_for(reports.get(), timeout=10)
     assert report.errors and str(report.errors[0]).startswith(str(tmp_path / "broken.yaml") + ":")
+    (tmp_path / "broken.yaml").write_text("# nothing in it now\n")  # fixed, and nothing to apply
+    report = await asyncio.wait_for(reports.get(), timeout=10)
+    assert report.fixed == [tmp_path / "broken.yaml"] and not (report.applied or report.deleted or report.errors)
     f.unlink()
     report = await asyncio.wait_for(reports.get(), timeout=10)
     assert report.deleted == ["deployment.apps/web deleted"]
     stop.set()
     await asyncio.wait_for(task, timeout=10)
+
+
+def test_saving_a_running_pods_file_unchanged_changes_nothing(tmp_path):
+    """kubectl apply says "unchanged" for a pod the kubelet has written status to: the save
+    reports nothing and the pod keeps its resourceVersion."""
+    c = new_cluster()
+    f = tmp_path / "pod.yaml"
+    write(f, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo"},
+              "spec": {"containers": [{"name": "main", "image": "nginx:1.25"}]}})
+    sync = FolderSync(c.store, [tmp_path])
+    sync.sync_all()
+    c.advance_sync(30)
+    before = c.store.get("Pod", "solo", "default")
+    assert before["status"]["phase"] == "Running"
+    report = sync.sync_file(f)
+    assert report.applied == [] and report.errors == []
+    assert c.store.get("Pod", "solo", "default") is before
+
+
+def test_a_fixed_or_removed_broken_file_is_reported_fixed(tmp_path):
+    c = new_cluster()
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    write(good, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "1"}})
+    sync = FolderSync(c.store, [tmp_path])
+    sync.sync_all()
+    before = good.read_text()
+    good.write_text(before.replace("a: '1'", "a: [1"))
+    assert sync.sync_file(good).errors
+    good.write_text(before)  # back as it was: nothing to apply, but the error is gone
+    report = sync.sync_file(good)
+    assert report.fixed == [good] and report.applied == [] and sync.errors == {}
+    assert sync.sync_file(good).fixed == [], "only the first clean sync after an error"
+    bad.write_text("kind: [\n")
+    assert sync.sync_file(bad).errors
+    bad.unlink()
+    assert sync.sync_file(bad).fixed == [bad] and sync.errors == {}

@@ -465,3 +465,21 @@ async def test_edit_of_an_object_from_a_file_opens_the_file_at_its_document(
         assert "deployment.apps/nginx configured" in screen_text(app)
     monkeypatch.setenv("EDITOR", "code --wait")
     assert editor.file_at_line_command(f, 6) == ["code", "--wait", "-g", f"{f}:6"]
+
+
+async def test_dialogs_open_over_the_view_they_are_about(cluster: Cluster, make_app: AppFactory) -> None:
+    """k9s draws its dialogs over the table: the rows stay in sight around the dialog box."""
+    apply_object(cluster.store, nginx_deployment())
+    cluster.advance_sync(20)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, "deploy")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ScaleDialog)
+        text = screen_text(app)
+        assert "Scale deployment default/nginx?" in text
+        assert "deployments(default)[1]" in text and "NAME↑  READY" in text, "the view behind the dialog"
+        await pilot.press("escape", "exclamation_mark")
+        await pilot.pause()
+        assert "<Fault nginx>" in screen_text(app) and "deployments(default)[1]" in screen_text(app)

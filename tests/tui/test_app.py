@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from k9play.manifests.applier import apply_object
 from k9play.manifests.sync import FolderSync
 from k9play.tui.app import K9playApp
 from k9play.tui.screens import BrowserScreen, DetailScreen, HelpScreen
+from k9play.tui.screens.text import TextScreen
 from k9play.tui.widgets import CommandBar, ResourceTable
 
 from .helpers import nginx_deployment, screen_text
@@ -248,6 +250,31 @@ async def test_flash_shows_sync_errors_then_applied(cluster: Cluster, tmp_path: 
         assert "deployment.apps/web created" in screen_text(app)
 
 
+async def test_a_save_that_fixes_a_file_clears_its_error_from_the_flash(cluster: Cluster, tmp_path: Path) -> None:
+    """Broken, then saved back as it was: nothing to apply, but the old error must not stay."""
+    import yaml
+
+    path = tmp_path / "web.yaml"
+    good = yaml.safe_dump(nginx_deployment(name="web"))
+    path.write_text(good)
+    sync = FolderSync(cluster.store, [tmp_path])
+    sync.sync_all()
+    app = K9playApp(cluster, sync, realtime=False)
+    async with app.run_test(size=SIZE) as pilot:
+        path.write_text(good.replace("replicas: 3", "replicas: many"))
+        app.show_sync_report(sync.sync_file(path))
+        await pilot.pause()
+        broken = app.flash_message.text.split(" ")[0]  # path:line:col:
+        assert broken.startswith(f"{path}:") and broken in screen_text(app)
+        assert app.flash_message.level == "error"
+        path.write_text(good)
+        app.show_sync_report(sync.sync_file(path))
+        await pilot.pause()
+        assert broken not in screen_text(app)
+        assert f"{path}: no errors now (nothing to change)" in screen_text(app)
+        assert app.flash_message.level == "info"
+
+
 async def test_realtime_starts_clock_and_watcher_workers(tmp_path: Path) -> None:
     cluster = Cluster(mode="realtime").start()
     sync = FolderSync(cluster.store, [tmp_path])
@@ -349,3 +376,16 @@ async def test_the_app_can_open_in_every_namespace(cluster: Cluster) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert " pods(all)[" in screen_text(app) and "NAMESPACE" in screen_text(app)
+
+
+async def test_a_tick_between_a_push_and_its_mount_does_not_crash(cluster: Cluster) -> None:
+    """The 0.25 s tick can land after a page is pushed and before it has composed (seen with
+    `:kubectl rollout undo` at 5x): that page is synced by its own mount, not by the tick."""
+    app = K9playApp(cluster, realtime=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(TextScreen("kubectl", "kubectl rollout undo", lambda: "rolled back\n"))
+        await asyncio.sleep(0)  # the screen is on the stack, its widgets not composed yet
+        app.sync_screens()
+        await pilot.pause()
+        assert "rolled back" in screen_text(app)

@@ -207,3 +207,50 @@ async def test_kubectl_alone_and_an_unknown_command_answer_as_kubectl(make_app: 
         text = screen_text(app)
         assert 'error: unknown command "gte" for "kubectl"' in text and "Did you mean this?" in text
         assert 'error: unknown command "gte" for "kubectl"' in app.flash_message.text, "and on the flash line"
+
+
+def _budget(name: str, min_available: int) -> dict:
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name},
+            "spec": {"minAvailable": min_available, "selector": {"matchLabels": {"app": name}}}}
+
+
+async def test_kubectl_drain_follows_the_drain_live(cluster: Cluster, make_app: AppFactory) -> None:
+    """kubectl drain blocks until the node is empty (no --timeout: for ever): the page follows it
+    while simulated time runs, through the budget's 429s, instead of timing out at once."""
+    apply_object(cluster.store, nginx_deployment(replicas=3))
+    apply_object(cluster.store, _budget("nginx", 2))
+    cluster.advance_sync(30)
+    pods = cluster.store.list("Pod", "default")
+    node = max({p["spec"]["nodeName"] for p in pods},
+               key=lambda n: sum(p["spec"]["nodeName"] == n for p in pods))  # the one with two
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await command(pilot, f"kubectl drain {node} --ignore-daemonsets")
+        assert isinstance(app.screen, TextScreen)
+        text = screen_text(app)
+        assert f"node/{node} cordoned" in text
+        assert "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget." in text
+        assert "global timeout reached" not in text and f"node/{node} drained" not in text
+        for _ in range(6):
+            cluster.advance_sync(5)
+            app.sync_screens()
+            await pilot.pause()
+        text = screen_text(app)
+        assert f"node/{node} drained" in text and "global timeout reached" not in text
+        assert app.flash_message.text == f"node/{node} drained"
+        assert not [p for p in cluster.store.list("Pod", "default") if p["spec"].get("nodeName") == node]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, f"kubectl uncordon {node}")
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, f"kubectl drain {node}")  # kube-proxy is a DaemonSet pod
+        assert "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)" in screen_text(app)
+        assert app.flash_message.level == "error"
+        assert app.flash_message.text.startswith(f'error: unable to drain node "{node}"'), "the error, not cordoned"
+        await pilot.press("escape")
+        await pilot.pause()
+        await command(pilot, "kubectl drain nope")
+        assert 'Error from server (NotFound): nodes "nope" not found' in screen_text(app), "kubectl's own errors"

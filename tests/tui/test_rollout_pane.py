@@ -183,3 +183,33 @@ def test_bar_runs_are_exact_and_proportional() -> None:
     assert sum(len(t) for t, _ in runs) == 10
     assert bar_runs([(0, "fill-new")], 0, 5, rest="empty") == [("░░░░░", "empty")]
     assert bar_runs([(9, "fill-old")], 3, 6, rest="empty") == [("██████", "fill-old")]  # never longer than width
+
+
+async def test_repeated_scaling_events_are_listed_where_they_last_happened() -> None:
+    """Roll out, roll back, roll out again: the second rollout repeats the first one's messages,
+    which the event recorder folds into counted events. As in kubectl describe they are listed
+    by their last occurrence, aged from it, with "(xN over …)", so the pane ends with the
+    rollout that just happened instead of the rollback before it."""
+    from k9play.kubectl.commands import Kubectl
+
+    cluster = Cluster().start()
+    apply_object(cluster.store, surge_one("nginx:1.14.2"))
+    cluster.advance_sync(30)
+    kubectl = Kubectl(cluster, namespace="default")
+    for line in ("set image deploy/nginx nginx=nginx:1.16.1", "rollout undo deploy/nginx",
+                 "set image deploy/nginx nginx=nginx:1.16.1"):
+        assert kubectl.run(line.split()).code == 0, line
+        cluster.advance_sync(60)
+    app = K9playApp(cluster, realtime=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(RolloutScreen("default", "nginx"))
+        app.sync_screens()
+        await pilot.pause()
+        [(_, old, _), (_, new, _)] = replica_sets(app)
+        shown = [m.group(1) for line in screen_text(app).splitlines()
+                 if (m := re.match(r"│\s+\w+\s+(Scaled .*?)\s*│$", line))]
+        assert re.fullmatch(rf"Scaled down replica set {old} from 1 to 0 \(x2 over 2m\d+s\)", shown[-1]), shown
+        assert shown[-2].startswith(f"Scaled up replica set {new} from 3 to 4 (x2 over 2m"), shown
+        last = next(line for line in screen_text(app).splitlines() if f"{old} from 1 to 0" in line)
+        assert re.match(r"│\s+\d+s\s+Scaled down", last), "aged from the last time, under a minute ago"
+        await advance(app, pilot, 0)

@@ -1,7 +1,9 @@
 """``:kubectl ARGS…`` in the TUI: the command runs as the acting user; its output opens as a page.
 
 ``kubectl exec -it POD -- sh`` (or bash, or no command) opens the simulated shell instead, the
-same one ``s`` opens, since a page of output cannot take keystrokes.
+same one ``s`` opens, since a page of output cannot take keystrokes. ``kubectl drain`` opens
+the live drain page ``r`` opens: kubectl blocks until the node is drained, which here takes
+simulated time, so the page follows it as it happens instead of giving up at once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import TYPE_CHECKING
 from k9play.api.errors import ApiError
 from k9play.kubectl.commands import CommandError, Kubectl, parse_flags
 from k9play.kubectl.exec import default_container
+from k9play.kubectl.nodes import drain_targets
+from k9play.tui.screens.drain_progress import show_drain
 from k9play.tui.screens.shell import ShellScreen
 from k9play.tui.screens.text import TextScreen
 
@@ -24,6 +28,8 @@ def run_kubectl_line(app: K9playApp, argv: list[str], line: str) -> None:
     """Run one kubectl line in the app's namespace and show what it printed."""
     namespace = app.namespace or "default"
     if argv[:1] == ["exec"] and _interactive_shell(app, argv, namespace):
+        return
+    if argv[:1] == ["drain"] and _live_drain(app, argv, line, namespace):
         return
     result = Kubectl(app.acting, namespace=namespace).run(argv)
     lines = result.err.splitlines(keepends=True)
@@ -53,4 +59,18 @@ def _interactive_shell(app: K9playApp, argv: list[str], namespace: str) -> bool:
     if pod is None:
         return False
     app.push_screen(ShellScreen(ns, flags.args[0], flags.get("container") or default_container(pod)))
+    return True
+
+
+def _live_drain(app: K9playApp, argv: list[str], line: str, namespace: str) -> bool:
+    """``drain NODE… [flags]``: the live drain page; False (kubectl prints the error, or the
+    dry run) when the line is not a drain to run."""
+    try:
+        flags = parse_flags(argv[1:], "drain")
+        if flags.get("dry-run") is not None or flags.get("as") is not None:
+            return False
+        names, opts = drain_targets(Kubectl(app.acting, namespace=namespace), flags)
+    except CommandError:
+        return False
+    show_drain(app, names, opts, title="kubectl", subject=line)
     return True

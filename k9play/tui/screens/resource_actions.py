@@ -25,7 +25,7 @@ from k9play.api import errors
 from k9play.api.meta import Obj
 from k9play.api.resources import ResourceType
 from k9play.kubectl import verbs
-from k9play.kubectl.drain import Drain, DrainOptions
+from k9play.kubectl.drain import DrainOptions
 from k9play.kubectl.edit import EditSession
 from k9play.kubectl.exec import default_container
 from k9play.kubectl.printers import to_yaml
@@ -40,6 +40,7 @@ from k9play.tui.screens.dialogs import (
     PickDialog,
     ScaleDialog,
 )
+from k9play.tui.screens.drain_progress import show_drain
 from k9play.tui.screens.logs import LogsScreen
 from k9play.tui.screens.rollout import RolloutScreen
 from k9play.tui.screens.shell import ShellScreen
@@ -318,33 +319,7 @@ class ResourceActions(Screen[None]):
         self.app.push_screen(DrainDialog(question), done)
 
     def _drain(self, names: list[str], opts: DrainOptions) -> None:
-        """Drain the nodes one after the other (as kubectl and k9s do) on a live progress page."""
-        drains = [Drain(self.k9.acting.store, name, opts) for name in names]
-        try:
-            drains[0].start()
-        except errors.ApiError as e:  # the acting user may not cordon or list
-            self.k9.flash(e.kubectl_text(), "error")
-            return
-        reported = False
-
-        def progress() -> str:
-            nonlocal reported
-            for i, d in enumerate(drains):
-                d.poll()
-                if d.done and i + 1 < len(drains) and not drains[i + 1].lines:
-                    try:
-                        drains[i + 1].start()
-                    except errors.ApiError as e:
-                        drains[i + 1].lines.append(e.kubectl_text())
-                        drains[i + 1].done = drains[i + 1].failed = True
-            if all(d.done for d in drains) and not reported:
-                reported = True
-                failed = next((d for d in drains if d.failed), None)
-                last = failed.lines[0] if failed else drains[-1].lines[-1]
-                self.k9.flash(last, "error" if failed else "info")
-            return "\n".join(line for d in drains for line in d.lines)
-
-        self.app.push_screen(TextScreen("Drain Progress", ", ".join(names), progress, plain=True))
+        show_drain(self.k9, names, opts)
 
     # --------------------------------------------------------------- secrets
     def action_decode(self) -> None:

@@ -47,7 +47,7 @@ class RolloutState:
     progress: RolloutProgress
     replica_sets: tuple[ReplicaSetView, ...]  # shown old ones (oldest first), then the new one
     conditions: tuple[Obj, ...]
-    events: tuple[ScaleEvent, ...]  # in the order they happened
+    events: tuple[ScaleEvent, ...]  # by their last occurrence, as kubectl describe lists them
     surge: int
     unavailable: int
 
@@ -77,13 +77,15 @@ def _time(value: str | None) -> float:
 
 
 def _event_order(ev: Obj) -> tuple[float, int]:
-    """First occurrence, then creation order (client-go names events ``<object>.<hex nanos>``)."""
+    """Last occurrence (kubectl's SortableEvents), then creation order (client-go names events
+    ``<object>.<hex nanos>``). A repeated message — a rollback scales the same ReplicaSet down
+    the same steps again — is one event with a count: it belongs where it happened last."""
     suffix = name_of(ev).rpartition(".")[2]
     try:
         seq = int(suffix, 16)
     except ValueError:
         seq = 0
-    return _time(ev.get("firstTimestamp") or ev.get("lastTimestamp")), seq
+    return _time(ev.get("lastTimestamp") or ev.get("firstTimestamp")), seq
 
 
 class RolloutModel:

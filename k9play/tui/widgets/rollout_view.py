@@ -174,6 +174,7 @@ class RolloutView(VerticalScroll, can_focus=True):
         table.add_column(justify="right", no_wrap=True, style=self._style("dim"))
         table.add_column(style=self._style("value"))
         for ev in shown:
-            times = f" (x{ev.count} over {human_duration(ev.last - ev.first)})" if ev.count > 1 else ""
-            table.add_row(human_duration(now - ev.first), ev.message + times)
+            # kubectl describe's AGE: since the last time, and (xN over the time since the first)
+            times = f" (x{ev.count} over {human_duration(now - ev.first)})" if ev.count > 1 else ""
+            table.add_row(human_duration(now - (ev.last or ev.first)), ev.message + times)
         return [*out, table]
