@@ -15,9 +15,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
@@ -76,7 +77,8 @@ class K9playApp(TimeControlledApp):
         super().__init__()
         self.cluster = cluster
         self._acting = ActingCluster(cluster)
-        self._held_keys: list[events.Key] | None = None
+        self._held_keys: list[events.Key] | None = None  # typed ahead of a page opening: see _hold_keys
+        self._holds = 0
         self.folder_sync = sync
         self.realtime = realtime
         self.namespace: str | None = namespace  # None: every namespace
@@ -221,23 +223,47 @@ class K9playApp(TimeControlledApp):
 
     def action_command_anywhere(self) -> None:
         browser = self.browser
-        self._held_keys = []  # until the prompt is mounted and focused: see on_event
-        self.push_screen(PromptScreen(browser.complete_command, browser.prompt_history, cursor_blink=self.realtime,
-                                      on_ready=self._release_keys), callback=self._prompt_entered)
+        self.push_screen(PromptScreen(browser.complete_command, browser.prompt_history, cursor_blink=self.realtime),
+                         callback=self._prompt_entered)
+
+    # ------------------------------------------------------------ typing ahead
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().push_screen(*args, **kwargs)
+        self._hold_keys()
+        return result
+
+    def pop_screen(self) -> AwaitComplete:
+        result = super().pop_screen()
+        self._hold_keys()
+        return result
+
+    def _hold_keys(self) -> None:
+        """Keys typed right after one that opens or closes a page (``d`` then ``end``, ``:`` then a
+        command, ``esc`` then ``:svc``) wait until the page now on top has resumed and focused
+        its widget: forwarded at once, they would reach a screen with nothing focused, or the
+        focused widget of the page just closed, and be lost."""
+        self._holds += 1
+        if self._held_keys is None:
+            self._held_keys = []
+        self.screen.call_later(self._release_keys)
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys that arrive while the prompt is still being opened wait for it, in order: forwarded
-        at once they would go to the new screen before anything on it has focus, and be lost."""
         if self._held_keys is not None and isinstance(event, events.Key):
             self._held_keys.append(event)
             return
         await super().on_event(event)
 
-    def _release_keys(self) -> None:
-        """The prompt has focus: the held keys go to it, ahead of any key still to be handled."""
-        held, self._held_keys = self._held_keys or [], None
-        for key in held:
-            (self.focused or self.screen)._forward_event(key)
+    async def _release_keys(self) -> None:
+        """The page on top is ready: the held keys are handled in order (keys arriving meanwhile
+        queue behind them); one that opens or closes a page again leaves the rest held for it."""
+        held = self._held_keys
+        while held:
+            holds = self._holds
+            await super().on_event(held.pop(0))
+            if self._holds != holds:
+                return  # the next page's release goes on with the same list
+        if held is self._held_keys:
+            self._held_keys = None
 
     def _prompt_entered(self, text: str | None) -> None:
         """A line entered over a page: a kubectl line is a one-off output, so it (and a clock, help

@@ -38,7 +38,7 @@ async def test_a_burst_after_colon_and_slash_lands_in_the_prompt(cluster: Cluste
         await burst(app, pilot, *"/ngi")
         assert app.screen.query_one(Input).value == "ngi"
         assert " deployments(default)[1] </ngi> " in screen_text(app).replace("│", " ").replace("─", " ")
-        await burst(app, pilot, "escape")
+        await burst(app, pilot, "escape")  # the filter prompt closes (no page opens or closes)
         await burst(app, pilot, *":pods", "enter")
         assert " pods(default)[2] " in screen_text(app)
 
@@ -49,12 +49,9 @@ async def test_a_burst_after_colon_on_a_page_lands_in_the_prompt_over_it(cluster
     cluster.advance_sync(30)
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("d")  # the pod's describe page
-        await pilot.pause()
-        assert not isinstance(app.screen, BrowserScreen)
-        await burst(app, pilot, *":kubectl get deploy", "enter")
+        await burst(app, pilot, "d", *":kubectl get deploy", "enter")  # the pod's describe page, a line over it
         assert isinstance(app.screen, TextScreen), "the whole line reached the prompt and ran"
         assert "NAME    READY   UP-TO-DATE   AVAILABLE   AGE" in screen_text(app)
-        await burst(app, pilot, "escape")
+        await burst(app, pilot, "escape")  # (a key forwarded to a page is handled after a priority key)
         await burst(app, pilot, *":svc", "enter")
         assert isinstance(app.screen, BrowserScreen) and " services(default)[1] " in screen_text(app)

@@ -20,12 +20,9 @@ from k9play.tui.widgets.command_bar import Completer
 class PromptScreen(ModalScreen[str | None]):
     """A :class:`CommandBar` over the page below, with the browser's completion and history."""
 
-    def __init__(self, complete: Completer, history: Callable[[], list[str]], *, cursor_blink: bool = True,
-                 on_ready: Callable[[], None] | None = None) -> None:
-        """``on_ready``: called once the prompt has focus (the app then hands it the keys typed meanwhile)."""
+    def __init__(self, complete: Completer, history: Callable[[], list[str]], *, cursor_blink: bool = True) -> None:
         super().__init__()
         self._complete, self._history, self._cursor_blink = complete, history, cursor_blink
-        self._on_ready = on_ready
 
     def compose(self) -> ComposeResult:
         yield CommandBar(cursor_blink=self._cursor_blink, completions={"command": self._complete},
@@ -33,8 +30,6 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(CommandBar).open("command")
-        if self._on_ready is not None:
-            self._on_ready()
 
     def on_command_bar_closed(self, event: CommandBar.Closed) -> None:
         event.stop()
