@@ -81,7 +81,12 @@ class DetailScreen(Screen[None]):
         return self.rt.kind == "Pod" and self.mode == "describe"
 
     def on_mount(self) -> None:
+        self.watch(self.query_one(DetailView), "scroll_y", self._scrolled, init=False)
         self.sync(self.k9.cluster.clock.now())
+
+    def _scrolled(self, old: float, new: float) -> None:
+        if new < old:  # the reader scrolled up: no longer follow the end
+            self.query_one(DetailView).follow_end = False
 
     def sync(self, now: float) -> None:
         if not self.is_attached or not self.children:  # the app is tearing the screen down
@@ -130,7 +135,12 @@ class DetailScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_top(self) -> None:
+        self.query_one(DetailView).follow_end = False
         self.query_one(DetailView).scroll_home(animate=False)
 
     def action_bottom(self) -> None:
-        self.query_one(DetailView).scroll_end(animate=False)
+        """The end, and it stays there while the page grows (the pod's panes appear below the text
+        once laid out, events are added): ``end`` right after ``d`` must not stop short."""
+        view = self.query_one(DetailView)
+        view.follow_end = True
+        view.scroll_end(animate=False)

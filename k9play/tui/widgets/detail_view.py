@@ -61,6 +61,12 @@ class DetailView(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes="" if wrap else "-no-wrap")
         self.text = ""
         self.wrap, self.plain = wrap, plain
+        #: after ``end``: stay at the end while the text grows or the view shrinks (panes laid out below)
+        self.follow_end = False
+
+    def on_resize(self) -> None:
+        if self.follow_end:
+            self.scroll_end(animate=False, immediate=True)
 
     def on_mount(self) -> None:
         if self.wrap:
