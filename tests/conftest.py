@@ -1,4 +1,4 @@
-"""Shared test setup: engine errors logged during a test fail that test."""
+"""Shared test setup: engine errors logged during a test fail that test; the pilot checks for idle finely."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from textual import _wait as textual_wait
 
 
 class _Collector(logging.Handler):
@@ -31,3 +32,12 @@ def engine_errors_fail_the_test() -> Iterator[None]:
         first = collector.records[0]
         trace = logging.Formatter().formatException(first.exc_info) if first.exc_info else ""
         pytest.fail(f"engine logged an error: {first.getMessage()}\n{trace}")
+
+
+@pytest.fixture(autouse=True)
+def _fine_idle_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pilot waits for an idle process after every key, looking in 20 ms slices (at least
+    three per key): on the manual clock the app is idle within a millisecond or two, so look in
+    2 ms slices — the same test (no CPU work in a slice), a tenth of the waiting."""
+    monkeypatch.setattr(textual_wait, "SLEEP_GRANULARITY", 0.002)
+    monkeypatch.setattr(textual_wait, "SLEEP_IDLE", 0.0002)

@@ -140,7 +140,8 @@ async def test_walk_02_pods(tmp_path: Path) -> None:
         assert seen.index("ErrImagePull") < seen.index("ImagePullBackOff")
         await w.wait(60)
         await w.cursor_to("nginx")
-        await w.press("d", "end")
+        await w.press("d")
+        await w.press("end")
         pulls = next(line for line in w.text().splitlines() if 'Pulling image "nginx:1.161"' in line)
         assert "(x3 over" in pulls, "tries at 0 s, then after 10 s and 20 s of back-off"
 
