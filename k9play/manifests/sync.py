@@ -106,6 +106,9 @@ class FolderSync:
         self.status: dict[Path, SourceStatus] = {}
         #: bumped on every change to ``status``/``errors``, so a view redraws only when needed
         self.version = 0
+        #: files saved while their namespace was still terminating, by namespace: applied again
+        #: once it is gone (:meth:`retry_waiting`), as the folder says it should exist
+        self.waiting: dict[str, set[Path]] = {}
 
     # ----------------------------------------------------------------- files
     def files(self) -> list[Path]:
@@ -193,6 +196,10 @@ class FolderSync:
                 line, col = doc.position("metadata")
                 problems.append(LoadError(path, line, col, "resource name may not be empty"))
                 continue
+            ns_name = key[2] if key[0] == "Namespace" else key[1]
+            live_ns = self.store.try_get("Namespace", ns_name) if ns_name else None
+            if live_ns is not None and live_ns["metadata"].get("deletionTimestamp"):
+                self.waiting.setdefault(ns_name, set()).add(path)
             ns_exists = not key[1] or self.store.try_get("Namespace", key[1]) is not None or any(
                 d.kind == "Namespace" and d.name == key[1] for d in docs)
             if not ns_exists:
@@ -228,6 +235,15 @@ class FolderSync:
             report.fixed.append(path)
         self._record(path, "error" if report.errors else "applied" if report.applied or report.deleted
                      else "unchanged", report.errors)
+        return report
+
+    def retry_waiting(self) -> SyncReport:
+        """Apply again the files that were saved while their namespace was terminating, once it
+        is gone: deleting a chapter's folder and putting it back brings it all back."""
+        report = SyncReport()
+        for ns in [ns for ns in self.waiting if self.store.try_get("Namespace", ns) is None]:
+            paths = [p for p in self.waiting.pop(ns) if p.is_file() and (p in self.owned or p in self.errors)]
+            report.extend(self._sync_many(sorted(paths)))
         return report
 
     def _fail(self, path: Path, errs: list[LoadError]) -> SyncReport:

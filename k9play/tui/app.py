@@ -168,6 +168,10 @@ class K9playApp(TimeControlledApp):
         if not self.is_running:  # shutting down: screens are losing their widgets; a late tick must not crash
             return
         self._last_sync = time.monotonic()
+        if self.folder_sync is not None and self.folder_sync.waiting:  # a folder put back while its namespace went
+            report = self.folder_sync.retry_waiting()
+            if report.applied or report.errors:
+                self.show_sync_report(report)
         now = self._last_now = self.cluster.clock.now()
         for screen in self.screen_stack:
             # a tick can fire while the app is exiting and screens are being torn down, or

@@ -149,3 +149,35 @@ def test_a_fixed_or_removed_broken_file_is_reported_fixed(tmp_path):
     assert sync.sync_file(bad).errors
     bad.unlink()
     assert sync.sync_file(bad).fixed == [bad] and sync.errors == {}
+
+
+def test_a_folder_put_back_while_its_namespace_terminates_comes_back_once_it_is_gone(tmp_path):
+    c = new_cluster()
+    folder = tmp_path / "chapter"
+    folder.mkdir()
+    ns_file, app_file = folder / "ns.yaml", folder / "app.yaml"
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}
+    app = deployment()
+    app["metadata"]["namespace"] = "shop"
+    write(ns_file, ns)
+    write(app_file, app)
+    sync = FolderSync(c.store, [tmp_path])
+    assert not sync.sync_all().errors
+    c.advance_sync(30)
+    for f in (ns_file, app_file):
+        f.unlink()
+    sync.sync_paths([ns_file, app_file])
+    c.advance_sync(1)
+    assert c.store.get("Namespace", "shop")["status"]["phase"] == "Terminating"
+    write(ns_file, ns)
+    write(app_file, app)
+    report = sync.sync_paths([folder])
+    assert "because it is being terminated" in str(report.errors[0])
+    assert not sync.retry_waiting().applied, "the namespace is still there: nothing to do yet"
+    c.advance_sync(60)
+    assert c.store.try_get("Namespace", "shop") is None, "the namespace controller finished"
+    report = sync.retry_waiting()
+    assert report.applied == ["namespace/shop created", "deployment.apps/web created"] and not report.errors
+    assert not sync.errors and not sync.waiting
+    c.advance_sync(30)
+    assert len(c.store.list("Pod", "shop")) == 3

@@ -389,3 +389,35 @@ async def test_a_tick_between_a_push_and_its_mount_does_not_crash(cluster: Clust
         app.sync_screens()
         await pilot.pause()
         assert "rolled back" in screen_text(app)
+
+
+async def test_a_folder_put_back_while_its_namespace_terminates_is_applied_once_it_is_gone(
+        cluster: Cluster, tmp_path: Path) -> None:
+    import yaml
+
+    ns_file, app_file = tmp_path / "ns.yaml", tmp_path / "web.yaml"
+    web = nginx_deployment(name="web")
+    web["metadata"]["namespace"] = "shop"
+    texts = {ns_file: yaml.safe_dump({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+             app_file: yaml.safe_dump(web)}
+    for f, text in texts.items():
+        f.write_text(text)
+    sync = FolderSync(cluster.store, [tmp_path])
+    sync.sync_all()
+    cluster.advance_sync(30)
+    app = K9playApp(cluster, sync, realtime=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for f in texts:
+            f.unlink()
+        app.show_sync_report(sync.sync_paths(list(texts)))
+        cluster.advance_sync(1)
+        for f, text in texts.items():
+            f.write_text(text)
+        app.show_sync_report(sync.sync_paths(list(texts)))
+        await pilot.pause()
+        assert "being terminated" in screen_text(app)
+        cluster.advance_sync(60)  # the namespace controller empties and removes it
+        app.sync_screens()
+        await pilot.pause()
+        assert "namespace/shop created, deployment.apps/web created" in screen_text(app)
+        assert cluster.store.get("Deployment", "web", "shop")
