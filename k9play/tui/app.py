@@ -48,6 +48,9 @@ from k9play.tui.widgets.flash import FlashMessage, Level
 FRAME_SECONDS = 1 / 30
 #: How often ages and the header clock are refreshed when nothing else happens.
 TICK_SECONDS = 0.25
+#: Wall seconds at most that keys typed while a page opens wait for it (see ``_hold_keys``).
+KEY_HOLD_LIMIT = 1.0
+
 
 @runtime_checkable
 class Syncable(Protocol):
@@ -250,6 +253,9 @@ class K9playApp(TimeControlledApp):
         if self._held_keys is None:
             self._held_keys = []
         self.screen.call_later(self._release_keys)
+        holds = self._holds
+        # a backstop on the host's clock: a page that never gets to its queue must not freeze the keyboard
+        self.set_timer(KEY_HOLD_LIMIT, lambda: self._release_keys() if self._holds == holds else None)
 
     async def on_event(self, event: events.Event) -> None:
         if self._held_keys is not None and isinstance(event, events.Key):
