@@ -9,7 +9,7 @@ import pytest
 from k9play.tui import editor
 from k9play.tui.screens.text import TextScreen
 
-from .chapter_walk import SIZE, Walk, start
+from .walk import Walk
 
 PODS_FILE = "03-labels/labelled-pods.yaml"
 SHOP = ["shop-backend", "shop-frontend", "shop-frontend-canary"]
@@ -18,7 +18,7 @@ SHOP = ["shop-backend", "shop-frontend", "shop-frontend-canary"]
 def names(w: Walk) -> list[str]:
     """The NAME column of the pod table (or of a kubectl page) on screen."""
     out = []
-    for line in w.text().splitlines():
+    for line in w.screen().splitlines():
         cells = line.strip().strip("│").split()
         if cells and cells[0] in ("blog", "hello", *SHOP):
             out.append(cells[0])
@@ -26,10 +26,7 @@ def names(w: Walk) -> list[str]:
 
 
 async def test_walk_03_labels(tmp_path: Path) -> None:
-    app, sync, folder = start(tmp_path, "01-namespaces", "03-labels")
-    async with app.run_test(size=SIZE) as pilot:
-        w = Walk(app, pilot, sync, folder)
-        await pilot.pause()
+    async with Walk(tmp_path, "01-namespaces", "03-labels", size=(160, 40)) as w:
         await w.wait(30)
 
         # Select: the README's kubectl lines (run here at the `:kubectl` prompt) and what they list.
@@ -44,8 +41,8 @@ async def test_walk_03_labels(tmp_path: Path) -> None:
         ]
         for line, expected in selections:
             await w.command(line)
-            assert isinstance(app.screen, TextScreen), line
-            assert names(w) == expected, (line, w.text())
+            assert isinstance(w.app.screen, TextScreen), line
+            assert names(w) == expected, (line, w.screen())
         await w.command("kubectl get pods -n dev -L env,release")
         assert w.row("shop-frontend-canary").split()[-2:] == ["prod", "canary"]
         assert w.row("NAME").split()[-2:] == ["ENV", "RELEASE"]
@@ -56,31 +53,31 @@ async def test_walk_03_labels(tmp_path: Path) -> None:
         # (`ctrl+u` clears). `:pods app=shop` opens the pod view already filtered.
         await w.command("pods dev")
         assert names(w) == ["blog", "hello", *SHOP]
-        await w.type("slash", "-l env=prod")
+        await w.prompt("slash", "-l env=prod")
         await w.press("enter")
-        assert names(w) == ["shop-frontend", "shop-frontend-canary"] and "</-l env=prod>" in w.text()
+        assert names(w) == ["shop-frontend", "shop-frontend-canary"] and "</-l env=prod>" in w.screen()
         await w.press("ctrl+u")
         assert names(w) == ["blog", "hello", *SHOP]
-        await w.type("slash", "-l env in (prod,qa)")
+        await w.prompt("slash", "-l env in (prod,qa)")
         await w.press("enter")
         assert names(w) == SHOP
         await w.press("ctrl+u")
         await w.command("pods app=shop")
-        assert names(w) == SHOP and "pods(dev)[3]" in w.text()
+        assert names(w) == SHOP and "pods(dev)[3]" in w.screen()
 
         # Break it: edit a label in the file and save: the filter you typed picks it up (or
         # drops it) at once.
         await w.press("ctrl+u")
-        await w.type("slash", "-l env=prod")
+        await w.prompt("slash", "-l env=prod")
         await w.press("enter")
-        text = w.read(PODS_FILE)
         backend_qa = "    tier: backend\n    env: qa\n"
-        assert backend_qa in text
-        await w.save(PODS_FILE, text.replace(backend_qa, "    tier: backend\n    env: prod\n"))
+        assert backend_qa in w.path(PODS_FILE).read_text()
+        await w.save(PODS_FILE, backend_qa, "    tier: backend\n    env: prod\n")
         assert w.flash() == "pod/shop-backend configured", "only the relabelled pod changes"
         assert names(w) == SHOP
-        text = w.read(PODS_FILE)
-        await w.save(PODS_FILE, text.replace("    env: prod\n", "    env: staging\n", 1))  # shop-frontend
+        text = w.path(PODS_FILE).read_text()
+        w.path(PODS_FILE).write_text(text.replace("    env: prod\n", "    env: staging\n", 1))  # shop-frontend
+        await w.save(PODS_FILE)
         assert w.flash() == "pod/shop-frontend configured"
         assert names(w) == ["shop-backend", "shop-frontend-canary"]
         assert "Running" in w.row("shop-backend"), "a label change does not restart anything"
@@ -91,10 +88,7 @@ async def test_walk_03_relabel_a_replicaset_pod_in_09(tmp_path: Path, monkeypatc
     ReplicaSet no longer counts it, makes a new pod, and the relabelled one is orphaned."""
     monkeypatch.setattr(editor, "run_editor",
                         lambda app, text: text.replace("    app: frontend\n", "    app: debug\n", 1))
-    app, sync, folder = start(tmp_path, "09-controllers")
-    async with app.run_test(size=SIZE) as pilot:
-        w = Walk(app, pilot, sync, folder)
-        await pilot.pause()
+    async with Walk(tmp_path, "09-controllers", size=(160, 40)) as w:
         await w.wait(30)
         await w.command("rs controllers")
         await w.cursor_to("frontend")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .readme_walk import Walk
+from .walk import Walk
 
 CONFIG = "06-pod-config/configmap-env.yaml"
 RESOURCES = "06-pod-config/resources.yaml"
@@ -29,7 +29,7 @@ async def logs_of(w: Walk, pod: str) -> str:
     await w.command("pods")
     await w.cursor_to(pod)
     await w.press("l")
-    text = w.screen
+    text = w.screen()
     await w.press("escape")
     return text
 
@@ -38,7 +38,7 @@ async def describe(w: Walk, pod: str) -> str:
     await w.command("pods")
     await w.cursor_to(pod)
     await w.press("d")
-    text = w.screen
+    text = w.screen()
     await w.press("escape")
     return text
 
@@ -54,16 +54,16 @@ async def delete(w: Walk, pod: str) -> None:
     await w.command("pods")
     await w.cursor_to(pod)
     await w.press("ctrl+d")
-    assert f"Delete pods pod-config/{pod}?" in w.screen
+    assert f"Delete pods pod-config/{pod}?" in w.screen()
     await w.confirm()
 
 
 async def test_walk_06_watch(tmp_path: Path) -> None:
     async with Walk(tmp_path, "06-pod-config", size=TALL) as w:
-        assert "Namespace: all" in w.screen, "these files do not use default"
+        assert "Namespace: all" in w.screen(), "these files do not use default"
         await w.wait(30)
         await w.command("ns pod-config")
-        assert "pods(pod-config)[4]" in w.screen
+        assert "pods(pod-config)[4]" in w.screen()
 
         # l on env-demo: the ConfigMap's values, the pod and its node
         node = w.cluster.store.get("Pod", "env-demo", "pod-config")["spec"]["nodeName"]
@@ -81,11 +81,11 @@ async def test_walk_06_watch(tmp_path: Path) -> None:
 
         # :cm lists app-config; d shows its keys
         await w.command("cm")
-        assert "app-config" in w.screen
+        assert "app-config" in w.screen()
         await w.cursor_to("app-config")
         await w.press("d")
         for key, value in (("APP_COLOR", "blue"), ("APP_MODE", "playground"), ("GREETING", "Hello from a ConfigMap")):
-            lines = w.screen.splitlines()
+            lines = w.screen().splitlines()
             at = next(i for i, line in enumerate(lines) if f"│ {key}:" in line)
             assert value in lines[at + 2], (key, lines[at:at + 3])
 
@@ -108,9 +108,9 @@ async def test_walk_06_break_it(tmp_path: Path) -> None:
         # memory over the limit: delete resources-demo, k9play.dev/memory: 200Mi, save
         await delete(w, "resources-demo")
         await w.wait(5)
-        assert " resources-demo " not in w.screen
+        assert " resources-demo " not in w.screen()
         await w.save(RESOURCES, "k9play.dev/memory: 100Mi", "k9play.dev/memory: 200Mi")
-        assert w.flash == "pod/resources-demo created"
+        assert w.flash() == "pod/resources-demo created"
         await w.wait(30)
         assert "CrashLoopBackOff" in w.row("resources-demo")
         text = await describe(w, "resources-demo")
@@ -123,21 +123,21 @@ async def test_walk_06_break_it(tmp_path: Path) -> None:
         await w.save(RESOURCES, "memory: 128Mi      # killed", "memory: 256Mi      # killed")
         assert w.app.flash_message.level == "error"
         assert 'Pod "resources-demo" is invalid: spec: Forbidden: pod updates may not change fields other than' \
-            in w.flash
-        assert "✗ " in w.screen and "pod updates may not" in w.screen, "the errors panel"
+            in w.flash()
+        assert "✗ " in w.screen() and "pod updates may not" in w.screen(), "the errors panel"
         await w.save(RESOURCES, "memory: 256Mi      # killed", "memory: 128Mi      # killed")
-        assert "no errors now" in w.flash and "pod updates may not" not in w.screen
+        assert "no errors now" in w.flash() and "pod updates may not" not in w.screen()
 
         # rename GREETING, save, re-create env-demo: CreateContainerConfigError
         await w.save(CONFIG, "  GREETING: Hello", "  GREETINGS: Hello")
-        assert w.flash == "configmap/app-config configured", "the running pod is unchanged"
+        assert w.flash() == "configmap/app-config configured", "the running pod is unchanged"
         await delete(w, "env-demo")
         await w.wait(5)
         assert "Terminating" in w.row("env-demo"), "sh ignores SIGTERM: the 30 s grace period"
         await w.wait(30)
-        assert " env-demo " not in w.screen
-        await w.resave(CONFIG)
-        assert w.flash == "pod/env-demo created"
+        assert " env-demo " not in w.screen()
+        await w.save(CONFIG)
+        assert w.flash() == "pod/env-demo created"
         await w.wait(10)
         assert "CreateContainerConfigError" in w.row("env-demo")
         assert "couldn't find key GREETING in ConfigMap pod-config/app-config" in await describe(w, "env-demo")
@@ -156,7 +156,7 @@ async def test_walk_06_break_it(tmp_path: Path) -> None:
 
         # imagePullPolicy: Never with an image no pod has pulled: ErrImageNeverPull
         w.path(PULL).write_text(w.path(PULL).read_text() + PULL_NEVER)
-        await w.resave(PULL)
-        assert w.flash == "pod/pull-never created", "the other pods of the file are unchanged"
+        await w.save(PULL)
+        assert w.flash() == "pod/pull-never created", "the other pods of the file are unchanged"
         await w.wait(10)
         assert "ErrImageNeverPull" in w.row("pull-never")

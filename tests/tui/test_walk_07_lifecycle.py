@@ -6,168 +6,141 @@ from __future__ import annotations
 from pathlib import Path
 
 from k9play.tui.screens.detail import DetailScreen
-from k9play.tui.screens.dialogs import DeleteDialog
 from k9play.tui.screens.logs import LogsScreen
 
-from .helpers import screen_text
-from .sample_walk import SIZE, advance, chapter_app, command, flash, home, pick, row, save, select
 from .test_logs import log_lines
+from .walk import Walk
 
 
-def status(app, name: str) -> str:  # type: ignore[no-untyped-def]
+def status(w: Walk, name: str) -> str:
     """READY STATUS RESTARTS of a pod row ('' when the row is gone)."""
-    cells = row(app, name).split()
+    cells = w.row(name).split()
     return " ".join(cells[1:4]) if cells else ""
 
 
-async def delete(app, pilot, name: str) -> None:  # type: ignore[no-untyped-def]
-    """``ctrl+d`` on ``name``, OK in the dialog (Cancel has the focus, as in k9s)."""
-    await select(app, pilot, name)
-    await pilot.press("ctrl+d")
-    await pilot.pause()
-    assert isinstance(app.screen, DeleteDialog)
-    await pilot.press("tab", "enter")
-    await pilot.pause()
-
-
 async def test_walk_07_watch(tmp_path: Path) -> None:
-    app, _ = chapter_app(tmp_path, "07-lifecycle")
-    async with app.run_test(size=SIZE) as pilot:
+    async with Walk(tmp_path, "07-lifecycle") as w:
         # Watch: `:pods`, `:ns lifecycle`, ctrl+t and `.` one second at a time: init-demo's init containers
-        await command(pilot, "pods")
-        await command(pilot, "ns lifecycle")
-        assert "pods(lifecycle)[7]" in screen_text(app)
-        await pilot.press("ctrl+t")
+        await w.command("pods")
+        await w.command("ns lifecycle")
+        assert "pods(lifecycle)[7]" in w.screen()
+        await w.press("ctrl+t")
         seen: list[str] = []
         probes_ready: dict[int, str] = {}
         for second in range(1, 41):
-            await pilot.press("full_stop")
-            await pilot.pause()
-            init_status = row(app, "init-demo").split()[2]
+            await w.press("full_stop")
+            init_status = w.row("init-demo").split()[2]
             if not seen or seen[-1] != init_status:
                 seen.append(init_status)
-            probes_ready[second] = row(app, "probes-demo").split()[1]
+            probes_ready[second] = w.row("probes-demo").split()[1]
         assert [s for s in seen if s not in ("Pending", "ContainerCreating")] == \
             ["Init:0/2", "Init:1/2", "PodInitializing", "Running"], seen
         # probes-demo: READY 0/1 while its server starts (20 s) and until the startup probe passes
         assert probes_ready[15] == "0/1" and probes_ready[40] == "1/1", probes_ready
 
         # `d` on liveness-exec: the probes pane, Unhealthy and Killing events; `p` the previous logs
-        await advance(app, pilot, 60, step=5)  # restarted about every 75 s
-        await select(app, pilot, "liveness-exec")
-        assert status(app, "liveness-exec").split()[2] == "1"
-        await pilot.press("d")
-        await pilot.pause()
-        assert isinstance(app.screen, DetailScreen)
-        assert "probes & restarts" in screen_text(app)
-        await pilot.press("end")
-        await pilot.pause()
-        text = screen_text(app)
+        await w.wait(60, step=5)  # restarted about every 75 s
+        await w.cursor_to("liveness-exec")
+        assert status(w, "liveness-exec").split()[2] == "1"
+        await w.press("d")
+        assert isinstance(w.app.screen, DetailScreen)
+        assert "probes & restarts" in w.screen()
+        await w.press("end")
+        text = w.screen()
         assert "Liveness probe failed: cat: can't open '/tmp/healthy'" in text
         assert "Container app failed liveness probe, will be restarted" in text
-        await home(app, pilot)
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, LogsScreen)
-        assert "Previous:On" in screen_text(app)
-        assert log_lines(app)[:2] == ["healthy", "unhealthy"]
-        await home(app, pilot)
+        await w.home()
+        await w.press("p")
+        assert isinstance(w.app.screen, LogsScreen)
+        assert "Previous:On" in w.screen()
+        assert log_lines(w.app)[:2] == ["healthy", "unhealthy"]
+        await w.home()
 
         # `d` on probes-demo: the startup probe passed, then readiness
-        await select(app, pilot, "probes-demo")
-        await pilot.press("d")
-        await pilot.pause()
-        probes = screen_text(app).split("probes & restarts")[1]
+        await w.cursor_to("probes-demo")
+        await w.press("d")
+        probes = w.screen().split("probes & restarts")[1]
         assert "startup" in probes and "readiness" in probes and "✓ ok" in probes
-        await home(app, pilot)
+        await w.home()
 
         # `enter` on init-demo: init and app containers with their states; `l` on fetch-config
-        await select(app, pilot, "init-demo")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "containers(lifecycle/init-demo)[3]" in screen_text(app)
-        assert row(app, "I1").split()[1:2] == ["wait-for-database"] and "Completed" in row(app, "I1")
-        assert "fetch-config" in row(app, "I2") and "Completed" in row(app, "I2")
-        assert "app" in row(app, "M1") and "Running" in row(app, "M1")
-        await pilot.press("down", "l")
-        await pilot.pause()
-        assert "Logs(lifecycle/init-demo:fetch-config)" in screen_text(app)
-        assert log_lines(app) == ["config written"]
-        await home(app, pilot)
-        await pilot.press("escape")  # back from the containers page to the pods
-        await pilot.pause()
+        await w.cursor_to("init-demo")
+        await w.press("enter")
+        assert "containers(lifecycle/init-demo)[3]" in w.screen()
+        assert w.row("I1").split()[1:2] == ["wait-for-database"] and "Completed" in w.row("I1")
+        assert "fetch-config" in w.row("I2") and "Completed" in w.row("I2")
+        assert "app" in w.row("M1") and "Running" in w.row("M1")
+        await w.press("down", "l")
+        assert "Logs(lifecycle/init-demo:fetch-config)" in w.screen()
+        assert log_lines(w.app) == ["config written"]
+        await w.home()
+        await w.press("escape")  # back from the containers page to the pods
 
 
 async def test_walk_07_break(tmp_path: Path) -> None:
-    app, base = chapter_app(tmp_path, "07-lifecycle")
-    chapter = base / "07-lifecycle"
-    async with app.run_test(size=SIZE) as pilot:
-        await command(pilot, "pods")
-        await command(pilot, "ns lifecycle")
-        await advance(app, pilot, 40, step=5)
+    async with Walk(tmp_path, "07-lifecycle") as w:
+        await w.command("pods")
+        await w.command("ns lifecycle")
+        await w.wait(40, step=5)
         # Break: `!` → probe readiness fail on probes-demo: 0/1, never restarted; pass undoes it
-        await select(app, pilot, "probes-demo")
-        await pilot.press("exclamation_mark")
-        await pilot.pause()
-        await pick(app, pilot, "probe readiness fail")
-        await advance(app, pilot, 15)
-        assert status(app, "probes-demo") == "0/1 Running 0"
-        await pilot.press("exclamation_mark")
-        await pilot.pause()
-        await pick(app, pilot, "probe readiness pass")
-        await advance(app, pilot, 10)
-        assert status(app, "probes-demo") == "1/1 Running 0"
-        await pilot.press("exclamation_mark")
-        await pilot.pause()
-        await pick(app, pilot, "probe liveness fail")  # killed and restarted
-        await advance(app, pilot, 40, step=5)
-        assert int(status(app, "probes-demo").split()[2]) >= 1
-        await pilot.press("exclamation_mark")
-        await pilot.pause()
-        await pick(app, pilot, "probe liveness pass")
+        await w.cursor_to("probes-demo")
+        await w.press("exclamation_mark")
+        await w.pick("probe readiness fail")
+        await w.wait(15)
+        assert status(w, "probes-demo") == "0/1 Running 0"
+        await w.press("exclamation_mark")
+        await w.pick("probe readiness pass")
+        await w.wait(10)
+        assert status(w, "probes-demo") == "1/1 Running 0"
+        await w.press("exclamation_mark")
+        await w.pick("probe liveness fail")  # killed and restarted
+        await w.wait(40, step=5)
+        assert int(status(w, "probes-demo").split()[2]) >= 1
+        await w.press("exclamation_mark")
+        await w.pick("probe liveness pass")
 
         # ctrl+d on hooks-demo: Terminating for the 20 s grace period (it ignores SIGTERM)
-        await delete(app, pilot, "hooks-demo")
-        await advance(app, pilot, 18)
-        assert status(app, "hooks-demo").split()[1] == "Terminating"
-        await advance(app, pilot, 3)
-        assert status(app, "hooks-demo") == ""
+        await w.delete("hooks-demo")
+        await w.wait(18)
+        assert status(w, "hooks-demo").split()[1] == "Terminating"
+        await w.wait(3)
+        assert status(w, "hooks-demo") == ""
         # remove the annotation, save, delete again: it stops at once
-        await save(app, pilot, chapter / "hooks.yaml",
+        await w.save("07-lifecycle/hooks.yaml",
                    '  annotations:\n    k9play.dev/ignore-sigterm: "true"\n', "")
-        assert flash(app) == "pod/hooks-demo created"
-        await advance(app, pilot, 10)
-        assert status(app, "hooks-demo") == "1/1 Running 0"
-        await delete(app, pilot, "hooks-demo")
-        await advance(app, pilot, 2)
-        assert status(app, "hooks-demo") == ""
+        assert w.flash() == "pod/hooks-demo created"
+        await w.wait(10)
+        assert status(w, "hooks-demo") == "1/1 Running 0"
+        await w.delete("hooks-demo")
+        await w.wait(2)
+        assert status(w, "hooks-demo") == ""
 
         # init-demo: fetch-config `exit 1`; saved while the pod exists, the apiserver refuses it
-        init = chapter / "init-containers.yaml"
-        await save(app, pilot, init, "echo config written; exit 0", "echo config written; exit 1")
-        assert app.flash_message.level == "error" and "Forbidden: pod updates may not change fields" in flash(app)
-        await delete(app, pilot, "init-demo")
-        await advance(app, pilot, 31)  # its app (sh) ignores SIGTERM: the 30 s grace period
-        assert status(app, "init-demo") == ""
-        await save(app, pilot, init)
-        assert flash(app) == "pod/init-demo created"
+        init = "07-lifecycle/init-containers.yaml"
+        await w.save(init, "echo config written; exit 0", "echo config written; exit 1")
+        assert w.app.flash_message.level == "error" and "Forbidden: pod updates may not change fields" in w.flash()
+        await w.delete("init-demo")
+        await w.wait(31)  # its app (sh) ignores SIGTERM: the 30 s grace period
+        assert status(w, "init-demo") == ""
+        await w.save(init)
+        assert w.flash() == "pod/init-demo created"
         seen = []
         for _ in range(40):
-            await advance(app, pilot, 1)
-            init_status = row(app, "init-demo").split()[2]
+            await w.wait(1)
+            init_status = w.row("init-demo").split()[2]
             if not seen or seen[-1] != init_status:
                 seen.append(init_status)
         assert "Init:Error" in seen and seen[-1] == "Init:CrashLoopBackOff", seen
         assert seen.index("Init:Error") < seen.index("Init:CrashLoopBackOff"), seen
-        assert "Running" not in seen and row(app, "init-demo").split()[1] == "0/1"  # app never starts
+        assert "Running" not in seen and w.row("init-demo").split()[1] == "0/1"  # app never starts
 
         # restart-never: `echo done` → `exit 1`, delete and save: Error, no restart
-        await delete(app, pilot, "restart-never")
-        await advance(app, pilot, 31)
-        assert status(app, "restart-never") == ""
-        await save(app, pilot, chapter / "restart-policies.yaml", "echo done", "exit 1")
-        assert flash(app).startswith("pod/restart-never created")
-        await advance(app, pilot, 15)
-        assert status(app, "restart-never") == "0/1 Error 0"
-        await advance(app, pilot, 30, step=5)
-        assert status(app, "restart-never") == "0/1 Error 0"
+        await w.delete("restart-never")
+        await w.wait(31)
+        assert status(w, "restart-never") == ""
+        await w.save("07-lifecycle/restart-policies.yaml", "echo done", "exit 1")
+        assert w.flash().startswith("pod/restart-never created")
+        await w.wait(15)
+        assert status(w, "restart-never") == "0/1 Error 0"
+        await w.wait(30, step=5)
+        assert status(w, "restart-never") == "0/1 Error 0"

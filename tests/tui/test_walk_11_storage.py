@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from k9play.tui.screens import DetailScreen
 from k9play.tui.screens.dialogs import PickDialog
 from k9play.tui.screens.logs import LogsScreen
 from k9play.tui.screens.shell import ShellScreen
 from k9play.tui.screens.text import TextScreen
 
-from .walk import SIZE, Walk, open_chapter, replace
+from .walk import Walk
 
 CHAPTER = "11-storage"
 GRACE = 35  # busybox's sleep ignores SIGTERM: the 30 s grace period runs out
@@ -29,144 +27,139 @@ def claims(w: Walk) -> dict[str, str]:
     return out
 
 
-async def shell(w: Walk, pilot: Pilot[None], pod: str, line: str) -> str:
-    await w.command(pilot, "pods")
-    await w.select(pilot, pod)
-    await w.key(pilot, "s")
+async def shell(w: Walk, pod: str, line: str) -> str:
+    await w.command("pods")
+    await w.cursor_to(pod)
+    await w.press("s")
     assert isinstance(w.app.screen, ShellScreen)
-    await w.key(pilot, *line, "enter")
+    await w.press(*line, "enter")
     text = w.screen()
-    await w.key(pilot, *"exit", "enter")
+    await w.press(*"exit", "enter")
     return text
 
 
 async def test_walk_11_watch(tmp_path: Path) -> None:
-    w = open_chapter(tmp_path, CHAPTER, warm_up=40)
-    async with w.app.run_test(size=SIZE) as pilot:
+    async with Walk(tmp_path, CHAPTER, warm_up=40) as w:
         # `:pvc` and `:pv`: both claims Bound; `d` on a PV shows its source and reclaim policy
-        await w.command(pilot, "pvc")
+        await w.command("pvc")
         assert claims(w) == {"dynamic-claim": "Bound", "manual-claim": "Bound"}
         assert " storage-manual-pv " in w.row("manual-claim")
-        await w.select(pilot, "dynamic-claim")
-        await w.key(pilot, "d")
+        await w.cursor_to("dynamic-claim")
+        await w.press("d")
         assert "WaitForPodScheduled" in w.screen() and "ProvisioningSucceeded" in w.screen()
-        await w.command(pilot, "pv")
+        await w.command("pv")
         assert " Retain " in w.row("storage-manual-pv") and " Bound " in w.row("storage-manual-pv")
         assert " Delete " in w.row("storage/dynamic-claim") and " Bound " in w.row("storage/dynamic-claim")
-        await w.select(pilot, "storage-manual-pv")
-        await w.key(pilot, "d")
+        await w.cursor_to("storage-manual-pv")
+        await w.press("d")
         text = w.screen()
         assert "Reclaim Policy:    Retain" in text and "HostPath (bare host directory volume)" in text
         assert "Path:          /mnt/k9play-data" in text
 
         # `l` on `shared-emptydir`, then `c` → `reader`: the dates the writer appends
-        await w.command(pilot, "pods")
-        await w.select(pilot, "shared-emptydir")
-        await w.key(pilot, "l")
+        await w.command("pods")
+        await w.cursor_to("shared-emptydir")
+        await w.press("l")
         assert isinstance(w.app.screen, LogsScreen)
         assert "Logs(storage/shared-emptydir:writer)" in w.screen()
-        await w.key(pilot, "c")
+        await w.press("c")
         assert isinstance(w.app.screen, PickDialog)
-        await w.key(pilot, "down", "enter")
+        await w.press("down", "enter")
         text = w.screen()
         assert "Logs(storage/shared-emptydir:reader)" in text and "--- index.html:" in text
         assert text.count(" UTC 2026") >= 5, text
 
         # `l` on `config-consumer`: values from env and from the mounted files
-        await w.command(pilot, "pods")
-        await w.select(pilot, "config-consumer")
-        await w.key(pilot, "l")
+        await w.command("pods")
+        await w.cursor_to("config-consumer")
+        await w.press("l")
         text = w.screen()
         assert "user from env: app, log format: json" in text
         assert "message file: Hello from a ConfigMap mounted as a file." in text
         assert "secret files: password username" in text
 
         # `:secrets`, `x` on `db-credentials` decodes it
-        await w.command(pilot, "secrets")
-        await w.select(pilot, "db-credentials")
-        await w.key(pilot, "x")
+        await w.command("secrets")
+        await w.cursor_to("db-credentials")
+        await w.press("x")
         assert isinstance(w.app.screen, TextScreen)
         assert "password: s3cr3t-but-not-really" in w.screen() and "username: app" in w.screen()
 
 
 async def test_walk_11_retain_and_delete(tmp_path: Path) -> None:
-    w = open_chapter(tmp_path, CHAPTER, warm_up=40)
-    async with w.app.run_test(size=SIZE) as pilot:
+    async with Walk(tmp_path, CHAPTER, warm_up=40) as w:
         # Retain: delete the pod, then the claim: the PV turns Released; no new claim binds it
-        await w.delete(pilot, "pods", "manual-claim-user")
-        await w.wait(pilot, GRACE)
-        await w.delete(pilot, "pvc", "manual-claim")
-        await w.wait(pilot, 5)
+        await w.delete("manual-claim-user", view="pods")
+        await w.wait(GRACE)
+        await w.delete("manual-claim", view="pvc")
+        await w.wait(5)
         assert "manual-claim" not in claims(w)
-        await w.command(pilot, "pv")
+        await w.command("pv")
         assert " Released " in w.row("storage-manual-pv") and " storage/manual-claim " in w.row("storage-manual-pv")
-        await w.save(pilot, "static-pv.yaml")
+        await w.save(f"{CHAPTER}/static-pv.yaml")
         assert w.flash() == "persistentvolumeclaim/manual-claim created, pod/manual-claim-user created"
-        await w.wait(pilot, 10)
-        await w.command(pilot, "pvc")
+        await w.wait(10)
+        await w.command("pvc")
         assert claims(w)["manual-claim"] == "Pending"
         # Delete `dynamic-claim` (after its pod): reclaim policy Delete removes its PV too
-        await w.delete(pilot, "pods", "dynamic-claim-user")
-        await w.wait(pilot, GRACE)
-        await w.delete(pilot, "pvc", "dynamic-claim")
-        await w.wait(pilot, 10)
-        await w.command(pilot, "pv")
+        await w.delete("dynamic-claim-user", view="pods")
+        await w.wait(GRACE)
+        await w.delete("dynamic-claim", view="pvc")
+        await w.wait(10)
+        await w.command("pv")
         assert "persistentvolumes(all)[1]" in w.screen() and "storage-manual-pv" in w.screen()
         assert "pvc-" not in w.screen()
 
 
 async def test_walk_11_protection_and_data_outlive_pods(tmp_path: Path) -> None:
-    w = open_chapter(tmp_path, CHAPTER, warm_up=40)
-    async with w.app.run_test(size=SIZE) as pilot:
+    async with Walk(tmp_path, CHAPTER, warm_up=40) as w:
         # Data outlives pods: delete `manual-claim-user`, save `static-pv.yaml` again: two starts
-        await w.delete(pilot, "pods", "manual-claim-user")
-        await w.wait(pilot, GRACE)
-        await w.save(pilot, "static-pv.yaml")
+        await w.delete("manual-claim-user", view="pods")
+        await w.wait(GRACE)
+        await w.save(f"{CHAPTER}/static-pv.yaml")
         assert w.flash() == "pod/manual-claim-user created"
-        await w.wait(pilot, 10)
-        await w.command(pilot, "pods")
-        await w.select(pilot, "manual-claim-user")
-        await w.key(pilot, "l")
+        await w.wait(10)
+        await w.command("pods")
+        await w.cursor_to("manual-claim-user")
+        await w.press("l")
         assert "starts so far: start start" in " ".join(w.screen().replace("│", " ").split())
         # Protection: a claim deleted while its pod runs stays Terminating until the pod is gone
-        await w.delete(pilot, "pvc", "manual-claim")
-        await w.wait(pilot, 5)
+        await w.delete("manual-claim", view="pvc")
+        await w.wait(5)
         assert claims(w)["manual-claim"] == "Terminating"
-        await w.key(pilot, "d")
+        await w.press("d")
         assert isinstance(w.app.screen, DetailScreen)
         text = w.screen()
         assert "Status:        Terminating (lasts 5s)" in text and "[kubernetes.io/pvc-protection]" in text
         assert "Used By:       manual-claim-user" in text
-        await w.delete(pilot, "pods", "manual-claim-user")
-        await w.wait(pilot, GRACE)
-        await w.command(pilot, "pvc")
+        await w.delete("manual-claim-user", view="pods")
+        await w.wait(GRACE)
+        await w.command("pvc")
         assert "manual-claim" not in claims(w)
 
 
 async def test_walk_11_live_config_and_a_missing_host_path(tmp_path: Path) -> None:
-    w = open_chapter(tmp_path, CHAPTER, warm_up=40)
-    async with w.app.run_test(size=SIZE) as pilot:
+    async with Walk(tmp_path, CHAPTER, warm_up=40) as w:
         # Live config: files follow the ConfigMap about a minute later, env never does
-        await w.save(pilot, "config-and-secret.yaml",
-                     lambda t: replace("Hello from a ConfigMap mounted as a file.", "Changed live.")(
-                         replace("LOG_FORMAT: json", "LOG_FORMAT: text")(t)))
+        w.edit(f"{CHAPTER}/config-and-secret.yaml", "LOG_FORMAT: json", "LOG_FORMAT: text")
+        await w.save(f"{CHAPTER}/config-and-secret.yaml", "Hello from a ConfigMap mounted as a file.", "Changed live.")
         assert w.flash() == "configmap/app-settings configured"
-        assert "Hello from a ConfigMap" in await shell(w, pilot, "config-consumer", "cat /etc/app/message")
-        await w.wait(pilot, 75)
-        text = await shell(w, pilot, "config-consumer", "echo $LOG_FORMAT; cat /etc/app/message /etc/app/LOG_FORMAT")
+        assert "Hello from a ConfigMap" in await shell(w, "config-consumer", "cat /etc/app/message")
+        await w.wait(75)
+        text = await shell(w, "config-consumer", "echo $LOG_FORMAT; cat /etc/app/message /etc/app/LOG_FORMAT")
         assert "│ json " in text and "│ Changed live. " in text and "│ text " in text
 
         # hostPath `type: Directory` on a missing path: refused on the live pod; a new pod cannot mount it
-        await w.save(pilot, "hostpath.yaml", lambda t: replace("path: /var/log/k9play-demo", "path: /no/such/dir")(
-            replace("type: DirectoryOrCreate", "type: Directory")(t)))
+        w.edit(f"{CHAPTER}/hostpath.yaml", "type: DirectoryOrCreate", "type: Directory")
+        await w.save(f"{CHAPTER}/hostpath.yaml", "path: /var/log/k9play-demo", "path: /no/such/dir")
         assert "Forbidden: pod updates may not change fields" in w.flash()
-        await w.delete(pilot, "pods", "hostpath-demo")
-        await w.wait(pilot, GRACE)
-        await w.save(pilot, "hostpath.yaml")
+        await w.delete("hostpath-demo", view="pods")
+        await w.wait(GRACE)
+        await w.save(f"{CHAPTER}/hostpath.yaml")
         assert w.flash() == "pod/hostpath-demo created"
-        await w.wait(pilot, 20)
+        await w.wait(20)
         assert " ContainerCreating " in w.row("hostpath-demo")
-        await w.select(pilot, "hostpath-demo")
-        await w.key(pilot, "d")
+        await w.cursor_to("hostpath-demo")
+        await w.press("d")
         text = w.screen()
         assert "FailedMount" in text and "hostPath /no/such/dir doesn't exist" in text
