@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import shutil
 import unicodedata
 from collections.abc import Callable
@@ -183,11 +184,12 @@ class Player:
         self.app.flash(out.getvalue().strip())
 
     async def _expect(self, step: Step) -> None:
-        text = step.value["text"]
+        text, pattern = step.value.get("text"), step.value.get("pattern")
         waited = 0.0
-        while text not in (shown := screen_text(self.app)):
+        while not _shows(shown := screen_text(self.app), text, pattern):
             if not self.realtime or waited >= EXPECT_SECONDS:
-                raise DemoError(f"{step.where}: expect: the screen does not show {text!r}; it shows:\n{shown}")
+                wanted = repr(text) if text else f"a match of {pattern!r}"
+                raise DemoError(f"{step.where}: expect: the screen does not show {wanted}; it shows:\n{shown}")
             await self._wall(EXPECT_STEP)  # at real speed the screen may still be catching up
             waited += EXPECT_STEP
 
@@ -214,6 +216,10 @@ class Player:
         self.app.show_sync_report(report)
         if report.errors:
             raise DemoError(f"{step.where}: {step.kind}: {report.errors[0]}")
+
+
+def _shows(screen: str, text: str | None, pattern: str | None) -> bool:
+    return text in screen if text else re.search(pattern or "", screen) is not None
 
 
 def key_event(key: str, app: K9playApp) -> events.Key:

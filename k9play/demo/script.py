@@ -7,6 +7,7 @@ Only ``yaml.SafeLoader`` is used: a demo file can build plain data, never Python
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ STEP_KINDS: dict[str, str] = {
     "press": "a key name or a list of Textual key names (colon, d, escape, ctrl+l …)",
     "type": "a string, typed character by character",
     "say": "a caption (a string)",
-    "expect": "a mapping {text: …}",
+    "expect": "a mapping {text: …} or {pattern: REGEX}",
     "snapshot": "a key frame name (letters, digits, - and _)",
     "sim": "one `k9play sim` command line (kubectl …, fault …, load …)",
 }
@@ -156,8 +157,17 @@ def _check(kind: str, value: Any) -> Any | None:
     if kind in ("type", "say", "sim"):
         return value if isinstance(value, str) and value else None
     if kind == "expect":
-        ok = isinstance(value, dict) and set(value) == {"text"} and isinstance(value["text"], str) and value["text"]
-        return value if ok else None
+        if not (isinstance(value, dict) and len(value) == 1 and set(value) <= {"text", "pattern"}):
+            return None
+        (key, wanted), = value.items()
+        if not isinstance(wanted, str) or not wanted:
+            return None
+        if key == "pattern":  # what differs from run to run (pod IPs, generated names) is matched, not spelled
+            try:
+                re.compile(wanted)
+            except re.error:
+                return None
+        return value
     ok = isinstance(value, str) and value.replace("-", "").replace("_", "").isalnum()  # snapshot
     return value if ok else None
 

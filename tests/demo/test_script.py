@@ -37,6 +37,8 @@ def test_a_good_demo_loads_with_lines() -> None:
     ("description: x\nsteps:\n  - say: hi\n  - advance: soon\n", "bad.yaml:4: advance: expected a duration"),
     ("description: x\nsteps:\n  - say: hi\n    press: d\n", "bad.yaml:3: a step is a mapping with one key"),
     ("description: x\nsteps:\n  - expect: {txt: a}\n", "bad.yaml:3: expect: expected a mapping {text: …}"),
+    ("description: x\nsteps:\n  - expect: {pattern: 'web ('}\n", "bad.yaml:3: expect: expected a mapping {text: …} "
+     "or {pattern: REGEX}"),
     ("steps:\n  - say: hi\n", "bad.yaml:1: description: a one-line text is required"),
     ("description: x\n", "bad.yaml:1: steps: a list of steps is required"),
     ("description: x\nspeed: 3\nsteps: [say: hi]\n", "bad.yaml:2: unknown key 'speed'"),
@@ -79,3 +81,13 @@ def test_an_unknown_demo_names_the_ones_there_are() -> None:
     assert main(["nope"], out, err) == 1
     assert 'no demo named "nope" (demos: ' in err.getvalue() and "rolling-update" in err.getvalue()
     assert find_demo("rolling-update").name == "rolling-update.yaml"
+
+
+def test_an_expect_pattern_matches_what_differs_from_run_to_run(tmp_path: Path) -> None:
+    """Pod IPs and generated names are matched by a pattern; a miss names the pattern."""
+    path = tmp_path / "pattern.yaml"
+    path.write_text("description: p\nsteps:\n  - expect: {pattern: 'Speed: +manual'}\n"
+                    "  - expect: {pattern: 'web-[0-9]+ +1/1'}\n")
+    with pytest.raises(DemoError) as e:
+        asyncio.run(record(load_demo(path), tmp_path / "work"))
+    assert str(e.value).startswith(f"{path}:4: expect: the screen does not show a match of 'web-[0-9]+ +1/1'")
