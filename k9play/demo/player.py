@@ -78,16 +78,35 @@ class Player:
         self.on_snapshot = on_snapshot
         self.clock = app.cluster.clock
         self.realtime = app.realtime
+        self._holding = False  # the player (not the viewer's ctrl+t) paused the clock
 
     async def play(self) -> None:
-        for step in self.demo.steps:
-            try:
-                await getattr(self, f"_{step.kind}")(step)
-            except DemoError:
-                raise
-            except Exception as e:  # a step the app refused: say which
-                raise DemoError(f"{step.where}: {step.kind} failed: {e}") from e
-            await self._settle()
+        self._hold_time()
+        try:
+            for step in self.demo.steps:
+                try:
+                    await getattr(self, f"_{step.kind}")(step)
+                except DemoError:
+                    raise
+                except Exception as e:  # a step the app refused: say which
+                    raise DemoError(f"{step.where}: {step.kind} failed: {e}") from e
+                await self._settle()
+        finally:
+            self._release_time()  # the cluster runs on for the viewer to explore
+
+    # ------------------------------------------------------------------ time
+    def _hold_time(self) -> None:
+        """At real speed, simulated time stands still between ``advance`` steps, as on the manual
+        clock: captions, typing and the app's own work take none of it, so a played demo meets
+        the states its script (and its recorded key frames) were written for."""
+        if self.realtime and not self.clock.paused:
+            self.clock.pause()
+            self._holding = True
+
+    def _release_time(self) -> None:
+        if self._holding:
+            self._holding = False
+            self.clock.resume()
 
     # ------------------------------------------------------------------ timing
     async def _settle(self) -> None:
@@ -117,10 +136,12 @@ class Player:
             handle.cancel()
 
     async def _wall(self, seconds: float) -> None:
-        """At real speed, give the viewer ``seconds`` to read or watch: that many seconds of the
-        clock at its current speed, so time spent paused does not count."""
-        if self.realtime:
-            await self._on_clock(seconds * self.clock.speed)
+        """At real speed, give the viewer ``seconds`` to read or watch (the app's own timer: the
+        simulated clock stands still meanwhile, see :meth:`_hold_time`)."""
+        if self.realtime and seconds > 0:
+            shown = asyncio.Event()
+            self.app.set_timer(seconds, shown.set)
+            await shown.wait()
 
     # ------------------------------------------------------------------- steps
     async def _say(self, step: Step) -> None:
@@ -131,7 +152,11 @@ class Player:
         if not self.realtime:
             self.app.cluster.advance_sync(step.value)
             return
-        await self._on_clock(step.value)
+        self._release_time()
+        try:
+            await self._on_clock(step.value)  # ctrl+t (the viewer's pause) stops it too
+        finally:
+            self._hold_time()
 
     async def _press(self, step: Step, pause: float = KEY_SECONDS) -> None:
         for key in step.value:
