@@ -87,14 +87,8 @@ def run_create(k: Kubectl, flags: Flags, result: Result) -> None:
             rt = resources.for_object(obj.get("apiVersion", ""), obj.get("kind", ""))
             namespace = request_namespace(k, flags, doc) if rt.namespaced else None
             created = k.store.create(obj, namespace, field_validation="Strict")
-        except NoKindMatchError as e:
-            problems.append(mapping_error_text(doc, e))
-            continue
-        except CommandError as e:
-            problems.append(e.text())
-            continue
-        except errors.ApiError as e:
-            problems.append(_server_error(e, "creating", doc))
+        except DOCUMENT_ERRORS as e:
+            problems.append(document_problem(doc, e, "creating"))
             continue
         result.write(ApplyResult("created", created).line() + "\n")
     _finish(result, problems)
@@ -110,14 +104,8 @@ def run_replace(k: Kubectl, flags: Flags, result: Result) -> None:
             obj = dict(doc.obj)
             obj["metadata"] = {**(obj.get("metadata") or {}), **({"namespace": namespace} if namespace else {})}
             replaced = k.store.update(obj, field_validation="Strict")
-        except NoKindMatchError as e:
-            problems.append(mapping_error_text(doc, e))
-            continue
-        except CommandError as e:
-            problems.append(e.text())
-            continue
-        except errors.ApiError as e:
-            problems.append(_server_error(e, "replacing", doc))
+        except DOCUMENT_ERRORS as e:
+            problems.append(document_problem(doc, e, "replacing"))
             continue
         result.write(f"{rt.qualified_kind}/{replaced['metadata']['name']} replaced\n")
     _finish(result, problems)
@@ -143,6 +131,20 @@ def _absent(k: Kubectl, doc: Document, namespace: str) -> bool:
     except NoKindMatchError:
         return True
     return k.store.try_get(rt.kind, doc.name, (doc.namespace or namespace) if rt.namespaced else None) is None
+
+
+#: What one ``-f`` document can fail with: reported, and the next document goes on.
+DOCUMENT_ERRORS = (NoKindMatchError, CommandError, errors.ApiError)
+
+
+def document_problem(doc: Document, e: Exception, verb: str) -> str:
+    """kubectl's line for a document that failed with one of :data:`DOCUMENT_ERRORS`
+    (``verb``: "creating", "replacing", "diffing" …)."""
+    if isinstance(e, NoKindMatchError):
+        return mapping_error_text(doc, e)
+    if isinstance(e, errors.ApiError):
+        return _server_error(e, verb, doc)
+    return e.text() if isinstance(e, CommandError) else str(e)
 
 
 def _server_error(e: errors.ApiError, verb: str, doc: Document) -> str:

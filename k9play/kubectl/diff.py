@@ -12,11 +12,10 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from k9play.api import errors, resources
-from k9play.api.errors import NoKindMatchError
+from k9play.api import resources
 from k9play.api.meta import Obj
-from k9play.kubectl.apply import _server_error, load_documents, mapping_error_text, request_namespace
-from k9play.kubectl.commands import CommandError, Flags, Result
+from k9play.kubectl.apply import DOCUMENT_ERRORS, document_problem, load_documents, request_namespace
+from k9play.kubectl.commands import Flags, Result
 from k9play.kubectl.printers import to_yaml
 from k9play.manifests.applier import apply_object
 
@@ -36,14 +35,8 @@ def run(k: Kubectl, flags: Flags, result: Result) -> None:
             ns = request_namespace(k, flags, doc) if rt.namespaced else None
             live = k.store.try_get(rt.kind, doc.name, ns)
             merged = apply_object(k.store, doc.obj, ns, dry_run=True).obj
-        except NoKindMatchError as e:
-            problems.append(mapping_error_text(doc, e))
-            continue
-        except CommandError as e:
-            problems.append(e.text())
-            continue
-        except errors.ApiError as e:
-            problems.append(_server_error(e, "diffing", doc))
+        except DOCUMENT_ERRORS as e:
+            problems.append(document_problem(doc, e, "diffing"))
             continue
         name = ".".join(p for p in (rt.group, rt.version, rt.kind, ns or "", doc.name) if p)
         text = _unified(live, merged, name)
