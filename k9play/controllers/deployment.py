@@ -430,15 +430,6 @@ class DeploymentController(Controller):
         self._sync_deployment_status(d, [*old_rss, new_rs], new_rs)
         return None
 
-    def _sync_deployment_status(self, d: Obj, all_rss: list[Obj | None], new_rs: Obj | None) -> None:
-        """``syncDeploymentStatus``: counts and Available only; the Progressing condition is
-        left as it is (a paused deployment keeps DeploymentPaused; a scaling event is not progress)."""
-        status = self._calculate_status(all_rss, new_rs, d)
-        status = {k: v for k, v in status.items() if v not in (0, None)}  # Go's omitempty
-        if status != (d.get("status") or {}):
-            d["status"] = status
-            self._write_status(d)
-
     def _old_pods_running(self, old_rss: list[Obj]) -> bool:
         for rs in old_rss:
             if int((rs.get("status") or {}).get("replicas", 0) or 0) > 0:
